@@ -1,0 +1,45 @@
+/**
+ * Every API function and its routes: the single list read by the CDK stateless stack, the local
+ * runtime, the OpenAPI document and the authorization tests. Add a domain here and it is deployed,
+ * served locally, documented and tested.
+ */
+
+import type { DocumentedRoute } from '#shared/http/openapi.ts';
+import type { RouteTable } from '#shared/http/route.ts';
+import { agencyRoutes } from './agencies/routes.ts';
+import { platformRoutes } from './platform/routes.ts';
+
+export interface ApiFunction {
+  /** Short name; the Lambda function is `<stack>-<id>`. */
+  readonly id: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly routes: RouteTable;
+  readonly description: string;
+}
+
+export const apiFunctions: readonly ApiFunction[] = [
+  {
+    id: 'platform',
+    entry: 'functions/platform/api.ts',
+    routes: platformRoutes,
+    description: 'Health, OpenAPI, docs',
+  },
+  {
+    id: 'agencies',
+    entry: 'functions/agencies/api.ts',
+    routes: agencyRoutes,
+    description: 'Agency registry',
+  },
+];
+
+export interface RouteEntry extends DocumentedRoute {
+  readonly functionId: string;
+}
+
+export const allRoutes: readonly RouteEntry[] = apiFunctions.flatMap((fn) =>
+  Object.entries(fn.routes).map(([operationId, route]) => ({ operationId, route, functionId: fn.id })),
+);
+
+export const API_TITLE = 'Vietnam provincial digital-government platform API';
+export const API_VERSION = '0.1.0';

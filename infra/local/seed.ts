@@ -1,0 +1,26 @@
+/** Seeds a province's agency tree through the same repository the API uses; existing agencies are kept. */
+import { createAgency, getAgency } from '#shared/agencies/repository.ts';
+import type { ProvinceConfig } from '../provinces/province-config.ts';
+
+export async function seedAgencies(province: ProvinceConfig): Promise<{ created: number; kept: number }> {
+  let created = 0;
+  let kept = 0;
+  // Parents come before children in the file; seed level by level, each level in parallel.
+  const remaining = [...province.agencies];
+  const done = new Set<string>();
+  while (remaining.length) {
+    const ready = remaining.filter((agency) => agency.parentCode === null || done.has(agency.parentCode));
+    await Promise.all(
+      ready.map(async (agency) => {
+        if (await getAgency(agency.code)) kept += 1;
+        else {
+          await createAgency(agency);
+          created += 1;
+        }
+        done.add(agency.code);
+      }),
+    );
+    for (const agency of ready) remaining.splice(remaining.indexOf(agency), 1);
+  }
+  return { created, kept };
+}

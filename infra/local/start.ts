@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the whole platform locally, seeded with the demo province.
+ *   PORT=3000 (default)   --persist   keep data under .local-data/ (git-ignored)
+ *   --external            use the endpoints/credentials in the environment (LocalStack, AWS) instead of
+ *                         starting DynamoDB Local and s3rver
+ */
+import { parseArgs } from 'node:util';
+import { startLocalPlatform } from './platform.ts';
+
+const { values } = parseArgs({
+  options: {
+    persist: { type: 'boolean', default: false },
+    external: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('Usage: npm start [-- --persist] [-- --external]\n  PORT=3000 by default.');
+  process.exit(0);
+}
+
+const port = Number(process.env.PORT ?? 3000);
+const started = performance.now();
+try {
+  const platform = await startLocalPlatform({
+    port,
+    host: process.env.HOST ?? '127.0.0.1',
+    engines: values.external ? 'external' : 'local',
+    ...(values.persist ? { persistDir: '.local-data' } : {}),
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const url = platform.baseUrl.replace('127.0.0.1', 'localhost');
+  console.log(`
+${platform.province.name}: demo platform ready in ${seconds} s
+
+  API         ${url}/v1/agencies
+  Docs        ${url}/docs
+  OpenAPI     ${url}/openapi.json
+  Health      ${url}/health
+  Demo users  ${url}/local/users
+
+  Get a demo token and call the API:
+    TOKEN=$(curl -s -X POST ${url}/local/token -H 'content-type: application/json' \\
+      -d '{"username":"clerk.vinhyen"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
+    curl -s ${url}/v1/agencies?level=district -H "authorization: Bearer $TOKEN"
+
+  Engines     ${platform.endpoints.dynamodb ? `DynamoDB Local ${platform.endpoints.dynamodb}, S3 (s3rver) ${platform.endpoints.s3}` : 'external (from the environment)'}
+  Data        ${values.persist ? 'kept under .local-data/' : 'in memory (npm start -- --persist keeps it)'}
+
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the engines…`);
+    await platform.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+} catch (error) {
+  console.error(`\nThe platform could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error('See README.md § Troubleshooting.');
+  process.exit(1);
+}

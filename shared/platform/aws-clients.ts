@@ -1,0 +1,37 @@
+/**
+ * AWS SDK clients, created once per container (module-scope singletons, created lazily).
+ * Endpoints come only from the SDK's standard configuration (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB,
+ * AWS_ENDPOINT_URL_S3, ...), so the same code reaches DynamoDB Local / s3rver, LocalStack or AWS.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, optionalEnv } from './env.ts';
+
+let dynamo: DynamoDBClient | undefined;
+let documentClient: DynamoDBDocumentClient | undefined;
+let s3: S3Client | undefined;
+
+export function dynamoClient(): DynamoDBClient {
+  dynamo ??= new DynamoDBClient({ maxAttempts: 4 });
+  return dynamo;
+}
+
+export function ddb(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(dynamoClient(), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return documentClient;
+}
+
+export function s3Client(): S3Client {
+  s3 ??= new S3Client({ forcePathStyle: optionalEnv(ENV.s3ForcePathStyle) === 'true' });
+  return s3;
+}
+
+/** Test hook: drop cached clients after the environment changed. */
+export function resetAwsClients(): void {
+  dynamo = undefined;
+  documentClient = undefined;
+  s3 = undefined;
+}

@@ -1,0 +1,29 @@
+/** Helpers shared by every repository of the main table. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ENV, requireEnv } from './env.ts';
+
+export const tableName = (): string => requireEnv(ENV.tableName);
+
+export const nowIso = (): string => new Date().toISOString();
+
+/** Drops the key and index attributes of a stored item, leaving the domain fields. */
+export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, `PK` | `SK` | `entityType`> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (name === 'PK' || name === 'SK' || name === 'entityType' || /^GSI\d+(PK|SK)$/.test(name)) continue;
+    result[name] = value;
+  }
+  return result as Omit<T, 'PK' | 'SK' | 'entityType'>;
+}
+
+/** The cancellation reason codes of a failed transaction, by position; undefined for other errors. */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((reason) =>
+    reason.Code === 'None' ? undefined : reason.Code,
+  );
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
