@@ -9,7 +9,7 @@ import { buildOpenApiDocument } from '#shared/http/openapi.ts';
 import { dynamoClient, s3Client } from '#shared/platform/aws-clients.ts';
 import { ENV, optionalEnv, requireEnv } from '#shared/platform/env.ts';
 import { API_TITLE, API_VERSION, allRoutes } from '../routes.ts';
-import { DOCS_ASSETS, platformRoutes } from './routes.ts';
+import { platformRoutes } from './routes.ts';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
