@@ -36,6 +36,8 @@ export interface LocalPlatformOptions {
   /** Prefix of table and bucket names. */
   prefix?: string;
   logLevel?: string;
+  /** Where the local issuer keeps its signing key (PKCS#8); by default under persistDir, else in memory. */
+  issuerKeyFile?: string;
 }
 
 export interface LocalPlatform {
@@ -118,10 +120,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     }
 
     const issuerUrl = `${baseUrl}/local`;
-    issuer = await createLocalIssuer(
-      issuerUrl,
-      options.persistDir ? join(resolve(options.persistDir), 'issuer-key.pem') : undefined,
-    );
+    const keyFile =
+      options.issuerKeyFile ??
+      (options.persistDir ? join(resolve(options.persistDir), 'issuer-key.pem') : undefined);
+    issuer = await createLocalIssuer(issuerUrl, keyFile);
     const names = Object.fromEntries(buckets.map((bucket) => [bucket.env, localName(prefix, bucket.id)]));
     Object.assign(env, {
       [mainTable.env]: localName(prefix, mainTable.id),

@@ -63,3 +63,30 @@ export async function call<T = unknown>(
 
 /** A unique suffix for test data. */
 export const unique = (): string => randomUUID().slice(0, 8);
+
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+
+/** A random, valid agency code outside the demo province's H62 group (test data only). */
+export const testAgencyCode = (): string => `${digits(3)}.${digits(3)}.${digits(2)}.T${digits(2)}`;
+
+export const PROVINCE_ADMIN = 'admin.province';
+
+/** Creates an agency as the province admin and returns its code. */
+export async function createTestAgency(
+  parentCode: string | null,
+  fields: Record<string, unknown> = {},
+): Promise<string> {
+  const code = testAgencyCode();
+  const response = await call('POST', '/v1/agencies', {
+    as: PROVINCE_ADMIN,
+    body: {
+      code,
+      name: `Test agency ${code}`,
+      level: parentCode ? 'commune' : 'province',
+      parentCode,
+      ...fields,
+    },
+  });
+  if (response.status !== 201) throw new Error(`create agency: ${response.status} ${response.text}`);
+  return code;
+}
