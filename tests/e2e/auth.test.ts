@@ -1,6 +1,6 @@
 /** Authentication (401 matrix) and authorization (403 / scope) through the local runtime. */
 import { readFile } from 'node:fs/promises';
-import { generateKeyPair, importPKCS8, SignJWT } from 'jose';
+import { type CryptoKey, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_AUDIENCE, subjectOf } from '#infra/local/issuer.ts';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
