@@ -7,6 +7,9 @@
 import { parseArgs } from 'node:util';
 import { startLocalPlatform } from './platform.ts';
 
+// Lambdas run on Node 22; the SDK's notice about Node 20 support ending is not for local users.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const { values } = parseArgs({
   options: {
     persist: { type: 'boolean', default: false },

@@ -20,9 +20,17 @@ import {
 import { type Agency, ancestorsUnder, type CreateAgency, type UpdateAgency } from './agency.ts';
 import { agencyIndexKeys, agencyKey, ENTITY_AGENCY } from './keys.ts';
 
+/** The API shape of a stored item, fields in a reader-friendly order. */
+function toAgency(item: Record<string, unknown>): Agency {
+  const { code, name, shortName, level, parentCode, ancestors, childCount, ...rest } = stripKeys(
+    item,
+  ) as Agency;
+  return { code, name, shortName, level, parentCode, ancestors, childCount, ...rest };
+}
+
 export async function getAgency(code: string): Promise<Agency | undefined> {
   const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: agencyKey(code) }));
-  return Item ? (stripKeys(Item) as Agency) : undefined;
+  return Item ? toAgency(Item) : undefined;
 }
 
 export async function requireAgency(code: string): Promise<Agency> {
@@ -146,7 +154,7 @@ export async function listAgencies(filter: ListAgenciesFilter): Promise<Page<Age
     }),
   );
   return {
-    items: Items.map((item) => stripKeys(item) as Agency),
+    items: Items.map(toAgency),
     nextCursor: encodeCursor(LastEvaluatedKey),
   };
 }
@@ -182,7 +190,7 @@ export async function updateAgency(code: string, patch: UpdateAgency, ifMatch?: 
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return stripKeys(Attributes ?? {}) as Agency;
+    return toAgency(Attributes ?? {});
   } catch (error) {
     if (isConditionalCheckFailed(error)) {
       const old = (error as { Item?: Record<string, unknown> }).Item;
