@@ -7,6 +7,7 @@
 import type { DocumentedRoute } from '#shared/http/openapi.ts';
 import type { RouteTable } from '#shared/http/route.ts';
 import { agencyRoutes } from './agencies/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 
 export interface ApiFunction {
@@ -30,6 +31,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/agencies/api.ts',
     routes: agencyRoutes,
     description: 'Agency registry',
+  },
+  {
+    id: 'audit',
+    entry: 'functions/audit/api.ts',
+    routes: auditRoutes,
+    description: 'Audit trail',
   },
 ];
 

@@ -13,8 +13,8 @@ export const handler = createApiHandler(agencyRoutes, {
     return { status: 200, body: agency, version: agency.version };
   },
 
-  async createAgency({ body }) {
-    const agency = await agencies.createAgency(body);
+  async createAgency({ body, change }) {
+    const agency = await agencies.createAgency(body, change);
     return {
       status: 201,
       body: agency,
@@ -23,14 +23,14 @@ export const handler = createApiHandler(agencyRoutes, {
     };
   },
 
-  async updateAgency({ params, body, ifMatch, authorize }) {
+  async updateAgency({ params, body, ifMatch, authorize, change }) {
     await authorize({ agencyCode: params.code });
-    const agency = await agencies.updateAgency(params.code, body, ifMatch);
+    const agency = await agencies.updateAgency(params.code, body, ifMatch, change);
     return { status: 200, body: agency, version: agency.version };
   },
 
-  async deleteAgency({ params, ifMatch }) {
-    await agencies.deleteAgency(params.code, ifMatch);
+  async deleteAgency({ params, ifMatch, change }) {
+    await agencies.deleteAgency(params.code, ifMatch, change);
     return { status: 204 };
   },
 });

@@ -14,7 +14,10 @@ export async function seedAgencies(province: ProvinceConfig): Promise<{ created:
       ready.map(async (agency) => {
         if (await getAgency(agency.code)) kept += 1;
         else {
-          await createAgency(agency);
+          await createAgency(agency, {
+            actor: { type: 'system', name: 'seed' },
+            correlationId: `seed-${province.code}`,
+          });
           created += 1;
         }
         done.add(agency.code);

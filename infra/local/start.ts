@@ -4,7 +4,9 @@
  *   --external            use the endpoints/credentials in the environment (LocalStack, AWS) instead of
  *                         starting DynamoDB Local and s3rver
  */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { RUNTIME_FILE } from '../scripts/runtime-env.ts';
 import { startLocalPlatform } from './platform.ts';
 
 // Lambdas run on Node 22; the SDK's notice about Node 20 support ending is not for local users.
@@ -32,6 +34,9 @@ try {
     engines: values.external ? 'external' : 'local',
     ...(values.persist ? { persistDir: '.local-data' } : {}),
   });
+  // Ops scripts (npm run audit:verify, events:replay …) find the running engines through this file.
+  await mkdir('.local-data', { recursive: true });
+  await writeFile(RUNTIME_FILE, JSON.stringify(platform.env, null, 2));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const url = platform.baseUrl.replace('127.0.0.1', 'localhost');
   console.log(`
@@ -58,6 +63,7 @@ Press Ctrl-C to stop.`);
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the engines…`);
+    await rm(RUNTIME_FILE, { force: true });
     await platform.stop();
     process.exit(0);
   };

@@ -1,22 +1,16 @@
-/** Persistence of agencies in the main table (keys: ./keys.ts). */
-import {
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+/**
+ * Persistence of agencies in the main table (keys: ./keys.ts). Every change goes through
+ * commitChange: the agency item, its audit record and its event commit together.
+ */
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from '#events/agencies/agency-changed.v1.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../http/errors.ts';
-import { assertIfMatch, type IfMatch, ifMatchCondition } from '../http/etag.ts';
+import { assertIfMatch, type IfMatch } from '../http/etag.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type Page } from '../http/pagination.ts';
 import { ddb } from '../platform/aws-clients.ts';
-import {
-  cancellationCodes,
-  isConditionalCheckFailed,
-  nowIso,
-  stripKeys,
-  tableName,
-} from '../platform/table.ts';
+import { type ChangeContext, commitChange } from '../platform/change.ts';
+import { backoff } from '../platform/retry.ts';
+import { nowIso, stripKeys, tableName } from '../platform/table.ts';
 import { type Agency, ancestorsUnder, type CreateAgency, type UpdateAgency } from './agency.ts';
 import { agencyIndexKeys, agencyKey, ENTITY_AGENCY } from './keys.ts';
 
@@ -27,6 +21,24 @@ function toAgency(item: Record<string, unknown>): Agency {
   ) as Agency;
   return { code, name, shortName, level, parentCode, ancestors, childCount, ...rest };
 }
+
+const toItem = (agency: Agency) => ({
+  ...agencyKey(agency.code),
+  ...agencyIndexKeys(agency),
+  entityType: ENTITY_AGENCY,
+  ...agency,
+});
+
+const snapshot = ({ code, name, level, parentCode, version }: Agency) => ({
+  code,
+  name,
+  level,
+  parentCode,
+  version,
+});
+
+/** Every agency an agency-tree event concerns: the agency and all above it. */
+const treeRecipients = (agency: Agency) => [...agency.ancestors, agency.code];
 
 export async function getAgency(code: string): Promise<Agency | undefined> {
   const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: agencyKey(code) }));
@@ -39,22 +51,23 @@ export async function requireAgency(code: string): Promise<Agency> {
   return agency;
 }
 
+const parentMissing = (parentCode: string | null) =>
+  new ValidationError([
+    {
+      path: 'body.parentCode',
+      message: `Parent agency ${parentCode} does not exist`,
+      code: 'parent_not_found',
+    },
+  ]);
+
 /**
- * Creates an agency under an existing parent, in one transaction that also counts the child on
- * the parent (so "has children" is strongly consistent for deletes).
+ * Creates an agency under an existing parent. The same transaction counts the child on the parent
+ * (so "has children" is strongly consistent for deletes), audits and emits AgencyCreated.
  */
-export async function createAgency(input: CreateAgency): Promise<Agency> {
+export async function createAgency(input: CreateAgency, context: ChangeContext): Promise<Agency> {
   const parentCode = input.parentCode ?? null;
   const parent = parentCode ? await getAgency(parentCode) : undefined;
-  if (parentCode && !parent) {
-    throw new ValidationError([
-      {
-        path: 'body.parentCode',
-        message: `Parent agency ${parentCode} does not exist`,
-        code: 'parent_not_found',
-      },
-    ]);
-  }
+  if (parentCode && !parent) throw parentMissing(parentCode);
   const now = nowIso();
   const agency: Agency = {
     ...input,
@@ -65,43 +78,41 @@ export async function createAgency(input: CreateAgency): Promise<Agency> {
     createdAt: now,
     updatedAt: now,
   };
-  const put = {
-    Put: {
-      TableName: tableName(),
-      Item: { ...agencyKey(agency.code), ...agencyIndexKeys(agency), entityType: ENTITY_AGENCY, ...agency },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    },
-  };
-  const countOnParent = parentCode
-    ? [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: agencyKey(parentCode),
-            UpdateExpression: 'ADD childCount :one',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':one': 1 },
-          },
+  const table = tableName();
+  await commitChange({
+    context,
+    agencyCode: agency.code,
+    action: 'agency.created',
+    entity: { type: ENTITY_AGENCY, id: agency.code },
+    after: agency,
+    writes: [
+      {
+        item: {
+          Put: { TableName: table, Item: toItem(agency), ConditionExpression: 'attribute_not_exists(PK)' },
         },
-      ]
-    : [];
-  try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: [put, ...countOnParent] }));
-  } catch (error) {
-    const codes = cancellationCodes(error);
-    if (codes?.[0] === 'ConditionalCheckFailed')
-      throw new ConflictError(`Agency ${agency.code} already exists`);
-    if (codes?.[1] === 'ConditionalCheckFailed') {
-      throw new ValidationError([
-        {
-          path: 'body.parentCode',
-          message: `Parent agency ${parentCode} does not exist`,
-          code: 'parent_not_found',
-        },
-      ]);
-    }
-    throw error;
-  }
+        onConditionFailed: () => new ConflictError(`Agency ${agency.code} already exists`),
+      },
+      ...(parentCode
+        ? [
+            {
+              item: {
+                Update: {
+                  TableName: table,
+                  Key: agencyKey(parentCode),
+                  UpdateExpression: 'ADD childCount :one',
+                  ConditionExpression: 'attribute_exists(PK)',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
+              onConditionFailed: () => parentMissing(parentCode),
+            },
+          ]
+        : []),
+    ],
+    events: [
+      { contract: AgencyCreatedV1, data: { agency: snapshot(agency) }, recipients: treeRecipients(agency) },
+    ],
+  });
   return agency;
 }
 
@@ -153,56 +164,78 @@ export async function listAgencies(filter: ListAgenciesFilter): Promise<Page<Age
       ExclusiveStartKey: decodeCursor(filter.cursor, pinned),
     }),
   );
-  return {
-    items: Items.map(toAgency),
-    nextCursor: encodeCursor(LastEvaluatedKey),
-  };
+  return { items: Items.map(toAgency), nextCursor: encodeCursor(LastEvaluatedKey) };
 }
 
-/** Applies an update, conditional on If-Match when given. */
-export async function updateAgency(code: string, patch: UpdateAgency, ifMatch?: IfMatch): Promise<Agency> {
-  const names: Record<string, string> = { '#version': 'version', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':one': 1, ':now': nowIso() };
-  const sets = ['#version = #version + :one', '#updatedAt = :now'];
-  const removes: string[] = [];
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    if (value === null) removes.push(`#${field}`);
-    else {
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
+const MAX_UPDATE_ATTEMPTS = 10;
+
+/** Applies an update (null removes a field), conditional on If-Match when given. */
+export async function updateAgency(
+  code: string,
+  patch: UpdateAgency,
+  ifMatch: IfMatch | undefined,
+  context: ChangeContext,
+): Promise<Agency> {
+  for (let attempt = 1; ; attempt += 1) {
+    const before = await requireAgency(code);
+    assertIfMatch(ifMatch, before.version);
+    const after: Record<string, unknown> = { ...before, version: before.version + 1, updatedAt: nowIso() };
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === null) delete after[field];
+      else if (value !== undefined) after[field] = value;
     }
-  }
-  const versionCheck = ifMatchCondition(ifMatch);
-  Object.assign(values, versionCheck.values);
-  const condition = ['attribute_exists(PK)', versionCheck.expression].filter(Boolean).join(' AND ');
-  try {
-    const { Attributes } = await ddb().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: agencyKey(code),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return toAgency(Attributes ?? {});
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) {
-      const old = (error as { Item?: Record<string, unknown> }).Item;
-      if (!old) throw new NotFoundError(`Agency ${code} does not exist`);
-      throw new PreconditionFailedError();
+    const updated = after as Agency;
+    try {
+      await commitChange({
+        context,
+        agencyCode: code,
+        action: 'agency.updated',
+        entity: { type: ENTITY_AGENCY, id: code },
+        before,
+        after: updated,
+        writes: [
+          {
+            item: {
+              Put: {
+                TableName: tableName(),
+                Item: toItem(updated),
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':version': before.version },
+              },
+            },
+            // Changed between our read and our write: stale for an If-Match caller, else try again.
+            onConditionFailed: () => (ifMatch !== undefined ? new PreconditionFailedError() : new LostRace()),
+          },
+        ],
+        events: [
+          {
+            contract: AgencyUpdatedV1,
+            data: { agency: snapshot(updated), changed: Object.keys(patch) },
+            recipients: treeRecipients(updated),
+          },
+        ],
+      });
+      return updated;
+    } catch (error) {
+      if (!(error instanceof LostRace) || attempt >= MAX_UPDATE_ATTEMPTS) {
+        throw error instanceof LostRace
+          ? new ConflictError('The agency is being changed by someone else; retry')
+          : error;
+      }
+      await backoff(attempt);
     }
-    throw error;
   }
 }
+
+class LostRace extends Error {}
 
 /** Deletes a leaf agency; refuses (409) while it has children. */
-export async function deleteAgency(code: string, ifMatch?: IfMatch): Promise<void> {
+export async function deleteAgency(
+  code: string,
+  ifMatch: IfMatch | undefined,
+  context: ChangeContext,
+): Promise<void> {
   const agency = await requireAgency(code);
   if (agency.childCount > 0) {
     throw new ConflictError(
@@ -213,36 +246,48 @@ export async function deleteAgency(code: string, ifMatch?: IfMatch): Promise<voi
     );
   }
   assertIfMatch(ifMatch, agency.version);
-  const values: Record<string, unknown> = { ':zero': 0, ':version': agency.version };
-  const remove = {
-    Delete: {
-      TableName: tableName(),
-      Key: agencyKey(code),
-      ConditionExpression: '(attribute_not_exists(childCount) OR childCount = :zero) AND version = :version',
-      ExpressionAttributeValues: values,
-    },
-  };
-  const uncountOnParent = agency.parentCode
-    ? [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: agencyKey(agency.parentCode),
-            UpdateExpression: 'ADD childCount :minusOne',
-            ConditionExpression: 'attribute_exists(PK)',
-            ExpressionAttributeValues: { ':minusOne': -1 },
+  const table = tableName();
+  await commitChange({
+    context,
+    agencyCode: code,
+    action: 'agency.deleted',
+    entity: { type: ENTITY_AGENCY, id: code },
+    before: agency,
+    writes: [
+      {
+        item: {
+          Delete: {
+            TableName: table,
+            Key: agencyKey(code),
+            ConditionExpression:
+              '(attribute_not_exists(childCount) OR childCount = :zero) AND #version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':zero': 0, ':version': agency.version },
           },
         },
-      ]
-    : [];
-  try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: [remove, ...uncountOnParent] }));
-  } catch (error) {
-    if (cancellationCodes(error)?.[0] === 'ConditionalCheckFailed') {
-      throw new ConflictError(
-        `Agency ${code} changed while deleting (a child was added or it was updated); retry`,
-      );
-    }
-    throw error;
-  }
+        onConditionFailed: () =>
+          new ConflictError(
+            `Agency ${code} changed while deleting (a child was added or it was updated); retry`,
+          ),
+      },
+      ...(agency.parentCode
+        ? [
+            {
+              item: {
+                Update: {
+                  TableName: table,
+                  Key: agencyKey(agency.parentCode),
+                  UpdateExpression: 'ADD childCount :minusOne',
+                  ConditionExpression: 'attribute_exists(PK)',
+                  ExpressionAttributeValues: { ':minusOne': -1 },
+                },
+              },
+            },
+          ]
+        : []),
+    ],
+    events: [
+      { contract: AgencyDeletedV1, data: { agency: snapshot(agency) }, recipients: treeRecipients(agency) },
+    ],
+  });
 }

@@ -13,6 +13,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { ancestorsOf as defaultAncestorsOf } from '../agencies/directory.ts';
+import type { ChangeContext } from '../platform/change.ts';
 import { logger, metrics, tracer } from '../platform/observability.ts';
 import {
   type AccessTarget,
@@ -53,6 +54,8 @@ export interface RouteRequest<R extends RouteSpec> {
   /** Parsed If-Match (routes with `ifMatch`). */
   readonly ifMatch: number[] | '*' | undefined;
   readonly requestId: string;
+  /** Actor and correlation for commitChange (audit records and events). */
+  readonly change: ChangeContext;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly event: APIGatewayProxyEventV2;
 }
@@ -205,6 +208,7 @@ export function createApiHandler<T extends RouteTable>(
       principal,
       ifMatch,
       requestId,
+      change: changeContextOf(principal, requestId),
       headers: event.headers,
       event,
       async authorize(target: AccessTarget) {
@@ -251,6 +255,21 @@ export function createApiHandler<T extends RouteTable>(
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+export function changeContextOf(principal: Principal | undefined, requestId: string): ChangeContext {
+  return {
+    actor: principal
+      ? {
+          type: 'user',
+          sub: principal.sub,
+          username: principal.username,
+          roles: [...principal.roles],
+          ...(principal.agencyCode ? { agencyCode: principal.agencyCode } : {}),
+        }
+      : { type: 'system', name: 'anonymous' },
+    correlationId: requestId,
+  };
 }
 
 export function toResponse(reply: Reply): APIGatewayProxyStructuredResultV2 {
