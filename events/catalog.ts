@@ -1,0 +1,16 @@
+/**
+ * Every event contract the platform publishes. Add a contract here when you add an event; then
+ * `npm run events:catalog` publishes its schema snapshot (events/published/) and regenerates
+ * docs/events.md. A published version is frozen: change it compatibly or add a v2.
+ */
+import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from './agencies/agency-changed.v1.ts';
+import type { EventContract } from './envelope.ts';
+
+export const eventCatalog: readonly EventContract[] = [AgencyCreatedV1, AgencyUpdatedV1, AgencyDeletedV1];
+
+export function findContract(source: string, detailType: string, version: number): EventContract | undefined {
+  return eventCatalog.find(
+    (contract) =>
+      contract.source === source && contract.detailType === detailType && contract.version === version,
+  );
+}
