@@ -16,6 +16,7 @@ import type { ProvinceConfig } from '../provinces/province-config.ts';
 import vinhPhuc from '../provinces/vinh-phuc.ts';
 import { buckets, localName, mainTable } from '../resources.ts';
 import { type Engine, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startS3rver } from './engines.ts';
+import { type LocalEvents, startLocalEvents } from './events.ts';
 import { createLocalIssuer, LOCAL_AUDIENCE, type LocalIssuer } from './issuer.ts';
 import { ensureBucket, ensureTable } from './provision.ts';
 import { seedAgencies } from './seed.ts';
@@ -47,6 +48,8 @@ export interface LocalPlatform {
   readonly endpoints: { dynamodb?: string; s3?: string };
   readonly env: Record<string, string>;
   readonly timings: Record<string, number>;
+  /** The event path: stream poller → publisher → in-process bus → workers. */
+  readonly events: LocalEvents;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const engines: Engine[] = [];
   let tempDir: string | undefined;
   let issuer: LocalIssuer | undefined;
+  let events: LocalEvents | undefined;
 
   const server = createLocalServer({
     functions: apiFunctions,
@@ -83,10 +87,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       if (!issuer) throw new Error('The issuer is not ready yet');
       return issuer;
     },
+    drainEvents: async () => events?.drain(),
   });
   const stop = async () => {
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
+    await events?.stop();
     await Promise.all(engines.map((engine) => engine.stop()));
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
   };
@@ -113,6 +119,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         [ENV.s3ForcePathStyle]: 'true',
       });
@@ -148,13 +155,23 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         ...Object.values(names).map((bucket) => ensureBucket(s3, bucket)),
       ]);
       mark('provision');
+      // Events start before the seed, so the seed's events take the same path as every other.
+      events = await startLocalEvents({
+        prefix,
+        tableName: env[mainTable.env]!,
+        ...(options.persistDir
+          ? { checkpointFile: join(resolve(options.persistDir), 'stream-checkpoints.json') }
+          : {}),
+      });
+      Object.assign(env, events.env);
+      mark('events');
       await seedAgencies(province);
       mark('seed');
     } finally {
       dynamo.destroy();
       s3.destroy();
     }
-    return { baseUrl, province, issuer, endpoints, env, timings, stop };
+    return { baseUrl, province, issuer, endpoints, env, timings, events, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

@@ -24,6 +24,8 @@ export interface LocalServerOptions {
   functions: readonly ApiFunction[];
   issuer: () => LocalIssuer;
   users: readonly DemoUser[];
+  /** Waits until the local event path is idle (POST /local/events/drain, for tests and demos). */
+  drainEvents?: () => Promise<void>;
   /** Loads a function's handler module; defaults to importing its entry. */
   loadHandler?: (fn: ApiFunction) => Promise<LambdaHandler>;
 }
@@ -95,6 +97,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
           agencyCode,
         })),
       });
+    }
+    if (method === 'POST' && path === '/local/events/drain') {
+      await options.drainEvents?.();
+      return { statusCode: 204 };
     }
     if (method === 'POST' && path === '/local/token') {
       let parsed: z.infer<typeof TokenRequest>;

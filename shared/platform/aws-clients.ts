@@ -4,6 +4,7 @@
  * AWS_ENDPOINT_URL_S3, ...), so the same code reaches DynamoDB Local / s3rver, LocalStack or AWS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, optionalEnv } from './env.ts';
@@ -11,6 +12,7 @@ import { ENV, optionalEnv } from './env.ts';
 let dynamo: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
+let eventBridge: EventBridgeClient | undefined;
 
 export function dynamoClient(): DynamoDBClient {
   dynamo ??= new DynamoDBClient({ maxAttempts: 4 });
@@ -29,9 +31,15 @@ export function s3Client(): S3Client {
   return s3;
 }
 
+export function eventBridgeClient(): EventBridgeClient {
+  eventBridge ??= new EventBridgeClient({ maxAttempts: 4 });
+  return eventBridge;
+}
+
 /** Test hook: drop cached clients after the environment changed. */
 export function resetAwsClients(): void {
   dynamo = undefined;
   documentClient = undefined;
   s3 = undefined;
+  eventBridge = undefined;
 }

@@ -34,4 +34,6 @@ export const ENV = {
   cognitoUserPoolId: 'COGNITO_USER_POOL_ID',
   cognitoClientId: 'COGNITO_CLIENT_ID',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  eventBusName: 'EVENT_BUS_NAME',
+  eventArchiveArn: 'EVENT_ARCHIVE_ARN',
 } as const;

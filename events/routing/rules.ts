@@ -1,0 +1,26 @@
+/**
+ * The province bus's rules, declared once: the CDK stack creates one EventBridge rule per entry
+ * (target: the worker's function, with retry policy and DLQ), and the local runtime's in-process
+ * bus applies the same patterns with EventBridge semantics (./pattern.ts).
+ *
+ * Rules select by `detail-type` and by agency: `detail.recipients` holds the agency codes an event
+ * concerns, so `forAgency()` builds the pattern an agency system (or a consumer of one agency's
+ * events) subscribes with.
+ */
+import type { EventPattern } from './pattern.ts';
+
+export interface EventRule {
+  readonly id: string;
+  readonly description: string;
+  readonly pattern: EventPattern;
+  /** A worker of functions/workers.ts with an `event-rule` trigger. */
+  readonly workerId: string;
+}
+
+/** Events of the given types that concern one agency. */
+export const forAgency = (agencyCode: string, detailTypes: readonly string[]): EventPattern => ({
+  'detail-type': [...detailTypes],
+  detail: { recipients: [agencyCode] },
+});
+
+export const eventRules: EventRule[] = [];

@@ -1,0 +1,46 @@
+/**
+ * Every function that is not behind the HTTP API: stream processors, event consumers and scheduled
+ * jobs. The CDK stateless stack deploys each with its trigger; the local runtime runs the same
+ * handlers (stream poller, in-process bus, timers). Event-rule targets are declared in
+ * events/routing/rules.ts.
+ */
+
+export type WorkerTrigger =
+  | { readonly kind: 'table-stream'; readonly entityTypes: readonly string[] }
+  | { readonly kind: 'event-rule' }
+  | {
+      readonly kind: 'schedule';
+      /** EventBridge Scheduler expression (UTC). */
+      readonly expression: string;
+      /** How often the local runtime runs it (ms); omitted = only on demand. */
+      readonly localEveryMs?: number;
+    };
+
+export interface Worker {
+  readonly id: string;
+  /** Module exporting `handler`, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly trigger: WorkerTrigger;
+}
+
+export const workers: readonly Worker[] = [
+  {
+    id: 'events-publisher',
+    entry: 'functions/events/publish.ts',
+    description: 'Publishes outbox records from the table stream to the province bus',
+    trigger: { kind: 'table-stream', entityTypes: ['outbox'] },
+  },
+  {
+    id: 'audit-digest',
+    entry: 'functions/audit/digest.ts',
+    description: "Writes every agency audit chain's head to the Object-Lock archive, daily at 00:30 ICT",
+    trigger: { kind: 'schedule', expression: 'cron(30 17 * * ? *)' },
+  },
+];
+
+export const workerById = (id: string): Worker => {
+  const worker = workers.find((candidate) => candidate.id === id);
+  if (!worker) throw new Error(`Unknown worker ${id}`);
+  return worker;
+};
