@@ -11,6 +11,8 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { apiFunctions } from '#functions/routes.ts';
+import { resetTokenVerifier } from '#shared/http/auth.ts';
+import { resetAwsClients } from '#shared/platform/aws-clients.ts';
 import { ENV } from '#shared/platform/env.ts';
 import type { ProvinceConfig } from '../provinces/province-config.ts';
 import vinhPhuc from '../provinces/vinh-phuc.ts';
@@ -146,6 +148,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       POWERTOOLS_TRACE_ENABLED: 'false',
     });
     Object.assign(process.env, env);
+    // Handlers run in this process: drop clients and caches configured for another environment.
+    resetAwsClients();
+    resetTokenVerifier();
 
     const dynamo = new DynamoDBClient({});
     const s3 = new S3Client({ forcePathStyle: env[ENV.s3ForcePathStyle] === 'true' });

@@ -1,5 +1,6 @@
 /** Seeds a province's agency tree through the same repository the API uses; existing agencies are kept. */
-import { createAgency, getAgency } from '#shared/agencies/repository.ts';
+import { createAgency } from '#shared/agencies/repository.ts';
+import { ConflictError } from '#shared/http/errors.ts';
 import type { ProvinceConfig } from '../provinces/province-config.ts';
 
 export async function seedAgencies(province: ProvinceConfig): Promise<{ created: number; kept: number }> {
@@ -12,13 +13,15 @@ export async function seedAgencies(province: ProvinceConfig): Promise<{ created:
     const ready = remaining.filter((agency) => agency.parentCode === null || done.has(agency.parentCode));
     await Promise.all(
       ready.map(async (agency) => {
-        if (await getAgency(agency.code)) kept += 1;
-        else {
+        try {
           await createAgency(agency, {
             actor: { type: 'system', name: 'seed' },
             correlationId: `seed-${province.code}`,
           });
           created += 1;
+        } catch (error) {
+          if (!(error instanceof ConflictError)) throw error;
+          kept += 1; // already there (--persist)
         }
         done.add(agency.code);
       }),
