@@ -22,6 +22,7 @@ import { ENTITY_OUTBOX, OUTBOX_TTL_SECONDS, outboxKey } from '../events/keys.ts'
 import { ServiceUnavailableError } from '../http/errors.ts';
 import { ddb } from './aws-clients.ts';
 import { ENV, optionalEnv } from './env.ts';
+import { withKeyLock } from './keyed-lock.ts';
 import { backoff } from './retry.ts';
 import { tableName } from './table.ts';
 
@@ -90,7 +91,12 @@ async function readHead(chain: string): Promise<{ seq: number; hash: string }> {
   return Item ? { seq: Item.seq as number, hash: Item.hash as string } : { seq: 0, hash: GENESIS_HASH };
 }
 
-export async function commitChange(change: Change): Promise<CommittedChange> {
+/** Commits a change; changes to one agency's chain are serialised within this container. */
+export function commitChange(change: Change): Promise<CommittedChange> {
+  return withKeyLock(`audit-chain:${change.agencyCode}`, () => commitOnce(change));
+}
+
+async function commitOnce(change: Change): Promise<CommittedChange> {
   const table = tableName();
   for (let attempt = 1; ; attempt += 1) {
     const head = await readHead(change.agencyCode);
