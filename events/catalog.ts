@@ -4,9 +4,17 @@
  * docs/events.md. A published version is frozen: change it compatibly or add a v2.
  */
 import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from './agencies/agency-changed.v1.ts';
+import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './dossiers/dossier-events.v1.ts';
 import type { EventContract } from './envelope.ts';
 
-export const eventCatalog: readonly EventContract[] = [AgencyCreatedV1, AgencyUpdatedV1, AgencyDeletedV1];
+export const eventCatalog: readonly EventContract[] = [
+  AgencyCreatedV1,
+  AgencyUpdatedV1,
+  AgencyDeletedV1,
+  DossierSubmittedV1,
+  DossierStatusChangedV1,
+  DossierRatedV1,
+];
 
 export function findContract(source: string, detailType: string, version: number): EventContract | undefined {
   return eventCatalog.find(

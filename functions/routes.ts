@@ -9,6 +9,7 @@ import type { RouteTable } from '#shared/http/route.ts';
 import { agencyRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
   /** Short name; the Lambda function is `<stack>-<id>`. */
@@ -37,6 +38,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/audit/api.ts',
     routes: auditRoutes,
     description: 'Audit trail',
+  },
+  {
+    id: 'subscriptions',
+    entry: 'functions/subscriptions/api.ts',
+    routes: subscriptionRoutes,
+    description: 'Webhook subscriptions and deliveries',
   },
 ];
 

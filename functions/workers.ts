@@ -37,6 +37,18 @@ export const workers: readonly Worker[] = [
     description: "Writes every agency audit chain's head to the Object-Lock archive, daily at 00:30 ICT",
     trigger: { kind: 'schedule', expression: 'cron(30 17 * * ? *)' },
   },
+  {
+    id: 'webhooks-fan-out',
+    entry: 'functions/subscriptions/fan-out.ts',
+    description: 'Creates a signed delivery for each agency webhook subscribed to an event it may see',
+    trigger: { kind: 'event-rule' },
+  },
+  {
+    id: 'webhooks-send',
+    entry: 'functions/subscriptions/send.ts',
+    description: 'Sends due webhook deliveries, retrying at +1 min, +5 min, +1 h, +1 day',
+    trigger: { kind: 'schedule', expression: 'rate(1 minute)', localEveryMs: 10_000 },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

@@ -23,4 +23,12 @@ export const forAgency = (agencyCode: string, detailTypes: readonly string[]): E
   detail: { recipients: [agencyCode] },
 });
 
-export const eventRules: EventRule[] = [];
+export const eventRules: EventRule[] = [
+  {
+    id: 'webhooks-fan-out',
+    description:
+      'Every platform event, for the agency webhooks allowed to see it (visibility: shared/subscriptions)',
+    pattern: { source: [{ prefix: 'vnpp.' }] },
+    workerId: 'webhooks-fan-out',
+  },
+];

@@ -146,6 +146,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // Local receivers of webhooks listen on loopback; never set in AWS.
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
     Object.assign(process.env, env);
     // Handlers run in this process: drop clients and caches configured for another environment.

@@ -28,7 +28,13 @@ export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly DossierStatus[] = ['returned', 'denied', 'cancelled'];
 /** Statuses in which the legal clock runs (pauses excepted). */
-export const OPEN_STATUSES: readonly DossierStatus[] = ['received', 'processing', 'awaiting-supplement', 'approved', 'released'];
+export const OPEN_STATUSES: readonly DossierStatus[] = [
+  'received',
+  'processing',
+  'awaiting-supplement',
+  'approved',
+  'released',
+];
 
 export const DOSSIER_ACTIONS = [
   'receive',
@@ -166,7 +172,11 @@ export interface MachineState {
 
 export type TransitionCheck =
   | { readonly ok: true; readonly next: MachineState }
-  | { readonly ok: false; readonly reason: 'illegal' | 'role' | 'note-required' | 'step'; readonly detail: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'illegal' | 'role' | 'note-required' | 'step';
+      readonly detail: string;
+    };
 
 /** Actions a caller with these roles may take now (for 409 responses and UIs). */
 export function allowedActions(state: MachineState, roles: readonly Role[]): DossierAction[] {
@@ -193,16 +203,27 @@ export function transition(
 ): TransitionCheck {
   const rule = ACTION_RULES[action];
   if (!rule.from.includes(state.status)) {
-    return { ok: false, reason: 'illegal', detail: `"${action}" is not possible while the dossier is ${state.status}` };
+    return {
+      ok: false,
+      reason: 'illegal',
+      detail: `"${action}" is not possible while the dossier is ${state.status}`,
+    };
   }
   if (!rule.roles.some((role) => input.roles.includes(role))) {
-    return { ok: false, reason: 'role', detail: `"${action}" needs one of the roles ${rule.roles.join(', ')}` };
+    return {
+      ok: false,
+      reason: 'role',
+      detail: `"${action}" needs one of the roles ${rule.roles.join(', ')}`,
+    };
   }
   if (!stepAllows(rule, state)) {
     return {
       ok: false,
       reason: 'step',
-      detail: rule.step === 'last' ? `"${action}" is only possible at the last step` : 'There is no next step; approve instead',
+      detail:
+        rule.step === 'last'
+          ? `"${action}" is only possible at the last step`
+          : 'There is no next step; approve instead',
     };
   }
   if (rule.noteRequired && !input.note?.trim()) {

@@ -97,6 +97,8 @@ export async function authenticate(authorization: string | undefined): Promise<P
 export interface AccessTarget {
   /** The agency the resource belongs to. */
   readonly agencyCode?: string;
+  /** Several agencies share the resource (an inter-agency dossier): any of them qualifies. */
+  readonly agencyCodes?: readonly string[];
   /** The `sub` of the citizen who owns the resource. */
   readonly ownerSub?: string;
 }
@@ -136,6 +138,7 @@ async function scopeAllows(
   target: AccessTarget,
   ancestorsOf: AncestorLookup,
 ): Promise<boolean> {
+  const agencies = [...(target.agencyCode ? [target.agencyCode] : []), ...(target.agencyCodes ?? [])];
   switch (scope) {
     case 'any':
     case 'province':
@@ -143,12 +146,14 @@ async function scopeAllows(
     case 'owner':
       return target.ownerSub !== undefined && target.ownerSub === principal.sub;
     case 'agency':
-      return principal.agencyCode !== undefined && target.agencyCode === principal.agencyCode;
+      return principal.agencyCode !== undefined && agencies.includes(principal.agencyCode);
     case 'agency-tree': {
-      if (principal.agencyCode === undefined || target.agencyCode === undefined) return false;
-      if (target.agencyCode === principal.agencyCode) return true;
-      const ancestors = await ancestorsOf(target.agencyCode);
-      return ancestors?.includes(principal.agencyCode) ?? false;
+      const own = principal.agencyCode;
+      if (own === undefined) return false;
+      for (const agency of agencies) {
+        if (agency === own || (await ancestorsOf(agency))?.includes(own)) return true;
+      }
+      return false;
     }
   }
 }

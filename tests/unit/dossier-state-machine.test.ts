@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ACTION_RULES,
+  allowedActions,
   DOSSIER_ACTIONS,
   DOSSIER_STATUSES,
   FINAL_STATUSES,
   type MachineState,
-  allowedActions,
   transition,
 } from '#shared/dossiers/state-machine.ts';
 import { ROLES } from '#shared/http/route.ts';
@@ -75,7 +75,11 @@ describe('dossier state machine', () => {
     const clerk = { roles: ['clerk' as const] };
     const leader = { roles: ['leader' as const] };
     let state = start(2);
-    const apply = (action: (typeof DOSSIER_ACTIONS)[number], by: { roles: ('clerk' | 'leader' | 'citizen')[] }, note?: string) => {
+    const apply = (
+      action: (typeof DOSSIER_ACTIONS)[number],
+      by: { roles: ('clerk' | 'leader' | 'citizen')[] },
+      note?: string,
+    ) => {
       const result = transition(state, action, { ...by, note });
       if (!result.ok) throw new Error(result.detail);
       state = result.next;
@@ -96,9 +100,18 @@ describe('dossier state machine', () => {
   });
 
   it('refuses with a reason: illegal, role, note', () => {
-    expect(transition(start(1), 'approve', { roles: ['leader'] })).toMatchObject({ ok: false, reason: 'illegal' });
-    expect(transition(start(1), 'receive', { roles: ['citizen'] })).toMatchObject({ ok: false, reason: 'role' });
-    expect(transition(start(1), 'cancel', { roles: ['clerk'] })).toMatchObject({ ok: false, reason: 'note-required' });
+    expect(transition(start(1), 'approve', { roles: ['leader'] })).toMatchObject({
+      ok: false,
+      reason: 'illegal',
+    });
+    expect(transition(start(1), 'receive', { roles: ['citizen'] })).toMatchObject({
+      ok: false,
+      reason: 'role',
+    });
+    expect(transition(start(1), 'cancel', { roles: ['clerk'] })).toMatchObject({
+      ok: false,
+      reason: 'note-required',
+    });
     for (const rule of Object.values(ACTION_RULES)) expect(rule.roles.length).toBeGreaterThan(0);
   });
 });
