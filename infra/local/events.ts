@@ -31,7 +31,7 @@ const loaded = new Map<string, Promise<Handler>>();
 function loadWorker(worker: Worker): Promise<Handler> {
   let handler = loaded.get(worker.id);
   if (!handler) {
-    handler = import(`../../${worker.entry}`).then((module) => module.handler as Handler);
+    handler = import(/* @vite-ignore */ `../../${worker.entry}`).then((module) => module.handler as Handler);
     loaded.set(worker.id, handler);
   }
   return handler;

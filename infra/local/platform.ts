@@ -90,6 +90,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       return issuer;
     },
     drainEvents: async () => events?.drain(),
+    runWorker: async (id) => {
+      if (!events) throw new Error('The event path is not ready yet');
+      return events.runWorker(id);
+    },
   });
   const stop = async () => {
     server.closeAllConnections();

@@ -26,6 +26,8 @@ export interface LocalServerOptions {
   users: readonly DemoUser[];
   /** Waits until the local event path is idle (POST /local/events/drain, for tests and demos). */
   drainEvents?: () => Promise<void>;
+  /** Runs a scheduled worker now (POST /local/workers/{id}/run). */
+  runWorker?: (id: string) => Promise<unknown>;
   /** Loads a function's handler module; defaults to importing its entry. */
   loadHandler?: (fn: ApiFunction) => Promise<LambdaHandler>;
 }
@@ -80,7 +82,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
   const handlers = new Map<string, Promise<LambdaHandler>>();
   const load =
     options.loadHandler ??
-    (async (fn: ApiFunction) => (await import(`../../${fn.entry}`)).handler as LambdaHandler);
+    (async (fn: ApiFunction) =>
+      (await import(/* @vite-ignore */ `../../${fn.entry}`)).handler as LambdaHandler);
 
   async function local(
     method: string,
@@ -101,6 +104,14 @@ export function createLocalServer(options: LocalServerOptions): Server {
     if (method === 'POST' && path === '/local/events/drain') {
       await options.drainEvents?.();
       return { statusCode: 204 };
+    }
+    const worker = /^\/local\/workers\/([a-z0-9-]+)\/run$/.exec(path);
+    if (method === 'POST' && worker && options.runWorker) {
+      try {
+        return json(200, { result: (await options.runWorker(worker[1]!)) ?? null });
+      } catch (error) {
+        throw new HttpProblem('not-found', error instanceof Error ? error.message : String(error));
+      }
     }
     if (method === 'POST' && path === '/local/token') {
       let parsed: z.infer<typeof TokenRequest>;

@@ -199,10 +199,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
 
   return {
     async drain(timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
+      const began = Date.now();
+      const deadline = began + timeoutMs;
       const start = passes;
-      // Two full quiet passes after the call: everything committed before it has been handled.
-      while (!(passes >= start + 2 && quietPasses >= 2)) {
+      // Quiet passes after the call, spanning a second (DynamoDB Local shows new stream records with
+      // a short delay): everything committed before the call has been handled.
+      while (!(passes >= start + 2 && quietPasses >= 2 && Date.now() - began >= 1000)) {
         if (Date.now() > deadline) throw new Error('The stream poller did not drain in time');
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -4,6 +4,7 @@
  * communes). Codes follow the Decision 20/2020/QĐ-TTg shape with Vĩnh Phúc's top-level group H62;
  * they are illustrative for the demo, not the official assignments.
  */
+import { nationalCalendarOverrides } from './national-calendar.ts';
 import { type AgencySeed, defineProvince } from './province-config.ts';
 
 const PROVINCE = '000.00.00.H62';
@@ -99,6 +100,36 @@ export default defineProvince({
   name: 'Tỉnh Vĩnh Phúc',
   levels: ['province', 'department', 'district', 'commune'],
   agencies,
+  calendar: { overrides: nationalCalendarOverrides },
+  // Sample values: the account id is a placeholder and no certificate is configured yet, so the
+  // API is served on its execute-api URL. Ops replace these before the first deploy (docs/deploy.md).
+  deployment: {
+    account: '111111111111',
+    region: 'ap-southeast-1',
+    domain: { api: 'api.dichvucong.vinhphuc.gov.vn' },
+    corsOrigins: ['https://dichvucong.vinhphuc.gov.vn', 'https://motcua.vinhphuc.gov.vn'],
+    api: { rateLimit: 200, burstLimit: 400, p99LatencyMs: 3000, serverErrorPercent: 1 },
+    // The platform function serves only public routes (health, docs): capped so a flood on them
+    // cannot take concurrency from the authenticated domains.
+    reservedConcurrency: { platform: 10 },
+    paymentGateways: [
+      {
+        id: 'paygov',
+        protocol: 'paygov',
+        secretName: 'vnpp/vinh-phuc/payment/paygov',
+        merchantCode: 'VPC-DVC',
+      },
+    ],
+    retention: {
+      logDays: 365,
+      auditArchiveYears: 10,
+      eventArchiveDays: 365,
+      noncurrentFileVersionDays: 90,
+      accessLogDays: 365,
+      backupDays: 35,
+    },
+    alarmEmail: 'vnpp-ops+vinh-phuc@example.com',
+  },
   demoUsers: [
     { username: 'citizen.an', fullName: 'Nguyễn Văn An', roles: ['citizen'] },
     { username: 'citizen.binh', fullName: 'Trần Thị Bình', roles: ['citizen'] },
