@@ -10,7 +10,7 @@ export type WorkerTrigger =
   | { readonly kind: 'event-rule' }
   | {
       readonly kind: 'schedule';
-      /** EventBridge Scheduler expression (UTC). */
+      /** EventBridge schedule expression, `rate(…)` or `cron(…)` in UTC (deployed as an EventBridge rule). */
       readonly expression: string;
       /** How often the local runtime runs it (ms); omitted = only on demand. */
       readonly localEveryMs?: number;

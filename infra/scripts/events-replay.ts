@@ -29,7 +29,7 @@ try {
       from,
       to,
       requireEnv(ENV.eventArchiveArn),
-      requireEnv('EVENT_BUS_ARN'),
+      requireEnv(ENV.eventBusArn),
     );
     console.log(
       `Started archive replay ${name}; follow it with: aws events describe-replay --replay-name ${name}`,

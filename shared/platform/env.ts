@@ -35,5 +35,6 @@ export const ENV = {
   cognitoClientId: 'COGNITO_CLIENT_ID',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   eventBusName: 'EVENT_BUS_NAME',
+  eventBusArn: 'EVENT_BUS_ARN',
   eventArchiveArn: 'EVENT_ARCHIVE_ARN',
 } as const;
