@@ -6,6 +6,8 @@
 import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from './agencies/agency-changed.v1.ts';
 import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './dossiers/dossier-events.v1.ts';
 import type { EventContract } from './envelope.ts';
+import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
+import { ProcedurePublishedV1 } from './procedures/procedure-published.v1.ts';
 
 export const eventCatalog: readonly EventContract[] = [
   AgencyCreatedV1,
@@ -14,6 +16,8 @@ export const eventCatalog: readonly EventContract[] = [
   DossierSubmittedV1,
   DossierStatusChangedV1,
   DossierRatedV1,
+  FileConfirmedV1,
+  ProcedurePublishedV1,
 ];
 
 export function findContract(source: string, detailType: string, version: number): EventContract | undefined {

@@ -8,7 +8,10 @@ import type { DocumentedRoute } from '#shared/http/openapi.ts';
 import type { RouteTable } from '#shared/http/route.ts';
 import { agencyRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { dossierRoutes } from './dossiers/routes.ts';
+import { fileRoutes } from './files/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { procedureRoutes } from './procedures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
@@ -34,10 +37,28 @@ export const apiFunctions: readonly ApiFunction[] = [
     description: 'Agency registry',
   },
   {
+    id: 'dossiers',
+    entry: 'functions/dossiers/api.ts',
+    routes: dossierRoutes,
+    description: 'One-stop-shop dossiers: submission, lifecycle, queues, public lookup',
+  },
+  {
     id: 'audit',
     entry: 'functions/audit/api.ts',
     routes: auditRoutes,
     description: 'Audit trail',
+  },
+  {
+    id: 'procedures',
+    entry: 'functions/procedures/api.ts',
+    routes: procedureRoutes,
+    description: 'Procedure catalog (TTHC)',
+  },
+  {
+    id: 'files',
+    entry: 'functions/files/api.ts',
+    routes: fileRoutes,
+    description: 'File attachments: presigned uploads, checks, downloads',
   },
   {
     id: 'subscriptions',

@@ -14,8 +14,10 @@ import { apiFunctions } from '#functions/routes.ts';
 import { resetTokenVerifier } from '#shared/http/auth.ts';
 import { resetAwsClients } from '#shared/platform/aws-clients.ts';
 import { ENV } from '#shared/platform/env.ts';
+import { seedProcedures } from '#shared/procedures/seed.ts';
 import type { ProvinceConfig } from '../provinces/province-config.ts';
 import vinhPhuc from '../provinces/vinh-phuc.ts';
+import { vinhPhucProcedures } from '../provinces/vinh-phuc-procedures.ts';
 import { buckets, localName, mainTable } from '../resources.ts';
 import { type Engine, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startS3rver } from './engines.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
@@ -177,6 +179,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       Object.assign(env, events.env);
       mark('events');
       await seedAgencies(province);
+      await seedProcedures(province, province.code === vinhPhuc.code ? vinhPhucProcedures : []);
       mark('seed');
     } finally {
       dynamo.destroy();

@@ -135,6 +135,18 @@ export default defineProvince({
     { username: 'citizen.binh', fullName: 'Trần Thị Bình', roles: ['citizen'] },
     { username: 'clerk.tichson', fullName: 'Lê Thị Hoa', roles: ['clerk'], agencyCode: demoAgencies.tichSon },
     {
+      username: 'clerk.lienbao',
+      fullName: 'Phan Thị Lan',
+      roles: ['clerk'],
+      agencyCode: demoAgencies.lienBao,
+    },
+    {
+      username: 'leader.lienbao',
+      fullName: 'Cao Văn Minh',
+      roles: ['leader'],
+      agencyCode: demoAgencies.lienBao,
+    },
+    {
       username: 'clerk.vinhyen',
       fullName: 'Phạm Văn Cường',
       roles: ['clerk'],

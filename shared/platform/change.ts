@@ -24,7 +24,7 @@ import { ddb } from './aws-clients.ts';
 import { ENV, optionalEnv } from './env.ts';
 import { withKeyLock } from './keyed-lock.ts';
 import { backoff } from './retry.ts';
-import { tableName } from './table.ts';
+import { nowIso, tableName } from './table.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -100,7 +100,7 @@ async function commitOnce(change: Change): Promise<CommittedChange> {
   const table = tableName();
   for (let attempt = 1; ; attempt += 1) {
     const head = await readHead(change.agencyCode);
-    const at = new Date().toISOString();
+    const at = nowIso();
     const unhashed: Omit<AuditRecord, 'hash'> = {
       chain: change.agencyCode,
       seq: head.seq + 1,

@@ -1,10 +1,12 @@
 /** Helpers shared by every repository of the main table. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { now } from './clock.ts';
 import { ENV, requireEnv } from './env.ts';
 
 export const tableName = (): string => requireEnv(ENV.tableName);
 
-export const nowIso = (): string => new Date().toISOString();
+/** The domain clock as ISO 8601 (see clock.ts). */
+export const nowIso = (): string => now().toISOString();
 
 /** Drops the key and index attributes of a stored item, leaving the domain fields. */
 export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, `PK` | `SK` | `entityType`> {
