@@ -1,7 +1,9 @@
 /** Lambda handler of the dossier routes: thin adapters to shared/dossiers. */
 import * as dossiers from '#shared/dossiers/repository.ts';
 import { allowedActions } from '#shared/dossiers/state-machine.ts';
+import { downloadLink } from '#shared/files/read-file.ts';
 import { createApiHandler } from '#shared/http/api-handler.ts';
+import { NotFoundError } from '#shared/http/errors.ts';
 import { dossierRoutes } from './routes.ts';
 
 export const handler = createApiHandler(dossierRoutes, {
@@ -48,6 +50,22 @@ export const handler = createApiHandler(dossierRoutes, {
       authorize,
     });
     return { status: 200, body: dossier, version: dossier.version };
+  },
+
+  async downloadDossierAttachment({ params, query, authorize }) {
+    const dossier = await dossiers.requireDossier(params.id);
+    await authorize({
+      agencyCodes: dossiers.participants(dossier),
+      ...(dossier.ownerSub ? { ownerSub: dossier.ownerSub } : {}),
+    });
+    if (!dossier.attachments.some((attachment) => attachment.fileId === params.fileId)) {
+      throw new NotFoundError('The dossier has no such attachment');
+    }
+    // Access was decided by the dossier, not by the file's own agency.
+    const link = await downloadLink(params.fileId, async () => undefined);
+    const noStore = { 'cache-control': 'no-store' };
+    if (query.redirect === 'false') return { status: 200, body: link, headers: noStore };
+    return { status: 302, headers: { ...noStore, location: link.url } };
   },
 
   async listAgencyDossiers({ params, query, principal, authorize }) {

@@ -78,6 +78,32 @@ export const dossierRoutes = defineRoutes({
     responses: { 200: { description: 'The dossier after the action', schema: Dossier } },
     ifMatch: true,
   },
+  downloadDossierAttachment: {
+    method: 'GET',
+    path: '/v1/dossiers/{id}/attachments/{fileId}',
+    summary: 'Download an attachment of a dossier (302 to a short-lived link, or JSON with ?redirect=false)',
+    description:
+      'Every agency of the dossier’s workflow reads its attachments, also outside the uploader’s agency tree.',
+    tags: ['Dossiers'],
+    access: {
+      roles: {
+        citizen: 'owner',
+        clerk: 'agency',
+        specialist: 'agency',
+        leader: 'agency-tree',
+        auditor: 'province',
+      },
+      deny: 'not-found',
+    },
+    request: {
+      params: z.strictObject({ id: z.uuid(), fileId: z.uuid() }),
+      query: z.strictObject({ redirect: z.optional(z.enum(['true', 'false'])) }),
+    },
+    responses: {
+      200: { description: 'The link', schema: z.object({ url: z.string(), expiresAt: z.string() }) },
+      302: { description: 'Redirect to the link' },
+    },
+  },
   listAgencyDossiers: {
     method: 'GET',
     path: '/v1/agencies/{code}/dossiers',

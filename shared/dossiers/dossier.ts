@@ -65,10 +65,21 @@ export const Delivery = z
     }),
   );
 
+/** A confirmed upload (POST /v1/files, purpose `dossier-attachment`) and the paper it stands for. */
 export const Attachment = z.strictObject({
-  fileId: z.string().check(z.minLength(8), z.maxLength(64)),
+  fileId: z.uuid(),
   /** Which required paper it is (thành phần hồ sơ). */
   paper: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
+});
+
+/** An attachment as kept on the dossier, with what the file check established. */
+export const StoredAttachment = z.object({
+  fileId: z.string(),
+  paper: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+  sha256: z.string(),
 });
 
 export const SubmitDossier = z
@@ -144,7 +155,7 @@ export const Dossier = z
     applicant: Applicant,
     delegate: z.optional(Delegate),
     form: z.record(z.string(), z.unknown()),
-    attachments: z.array(Attachment),
+    attachments: z.array(StoredAttachment),
     delivery: Delivery,
     ownerSub: z.nullable(z.string()),
     fees: z.object({ fee: z.number(), charge: z.number(), total: z.number() }),

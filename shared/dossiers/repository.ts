@@ -10,9 +10,11 @@ import {
   DossierSubmittedV1,
 } from '#events/dossiers/dossier-events.v1.ts';
 import { getAgency } from '../agencies/repository.ts';
+import { getStoredFile } from '../files/repository.ts';
 import type { Principal } from '../http/auth.ts';
 import {
   ConflictError,
+  type FieldIssue,
   ForbiddenError,
   HttpProblem,
   NotFoundError,
@@ -136,6 +138,52 @@ async function resolveSteps(procedure: Procedure, receiving: { code: string; anc
   });
 }
 
+/**
+ * Attachments must be confirmed uploads (size, type by magic bytes and checksum verified) made for
+ * a dossier, by the submitter, for the receiving agency.
+ */
+async function checkAttachments(
+  attachments: readonly { fileId: string; paper: string }[],
+  principal: Principal,
+  agencyCode: string,
+): Promise<Dossier['attachments']> {
+  const issues: FieldIssue[] = [];
+  const checked: Dossier['attachments'] = [];
+  for (const [i, attachment] of attachments.entries()) {
+    const stored = await getStoredFile(attachment.fileId, true);
+    const file = stored?.file;
+    const problem = !file
+      ? 'No such file'
+      : file.ownerSub !== principal.sub
+        ? 'No such file'
+        : file.purpose !== 'dossier-attachment'
+          ? 'The file was not uploaded as a dossier attachment'
+          : file.agencyCode !== agencyCode
+            ? 'The file was uploaded for another agency'
+            : file.status !== 'confirmed'
+              ? `The file is ${file.status}; confirm it first (POST /v1/files/{id}/confirm)`
+              : undefined;
+    if (problem || !file) {
+      issues.push({
+        path: `body.attachments.${i}.fileId`,
+        message: problem ?? 'No such file',
+        code: 'invalid_file',
+      });
+      continue;
+    }
+    checked.push({
+      fileId: file.id,
+      paper: attachment.paper,
+      fileName: file.fileName,
+      contentType: file.contentType,
+      size: file.size,
+      sha256: file.sha256,
+    });
+  }
+  if (issues.length) throw new ValidationError(issues, 'Some attachments cannot be used');
+  return checked;
+}
+
 export async function submitDossier(
   input: SubmitDossier,
   principal: Principal,
@@ -183,6 +231,7 @@ export async function submitDossier(
   }
   const formIssues = validateForm(procedure, input.form);
   if (formIssues.length) throw new ValidationError(formIssues, 'The application form is not valid');
+  const attachments = await checkAttachments(input.attachments ?? [], principal, agency.code);
 
   const steps = await resolveSteps(procedure, agency);
   const now = nowIso();
@@ -207,7 +256,7 @@ export async function submitDossier(
     applicant: input.applicant,
     ...(input.delegate ? { delegate: input.delegate } : {}),
     form: input.form,
-    attachments: input.attachments ?? [],
+    attachments,
     delivery: input.delivery,
     ownerSub: isCitizen ? principal.sub : null,
     fees: totalFees(procedure),
