@@ -2,13 +2,14 @@
  * Persistence of agencies in the main table (keys: ./keys.ts). Every change goes through
  * commitChange: the agency item, its audit record and its event commit together.
  */
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from '#events/agencies/agency-changed.v1.ts';
 import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../http/errors.ts';
 import { assertIfMatch, type IfMatch } from '../http/etag.ts';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type Page } from '../http/pagination.ts';
+import type { Page } from '../http/pagination.ts';
 import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange } from '../platform/change.ts';
+import { queryPage } from '../platform/query.ts';
 import { backoff } from '../platform/retry.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
 import { type Agency, ancestorsUnder, type CreateAgency, type UpdateAgency } from './agency.ts';
@@ -156,15 +157,7 @@ export async function listAgencies(filter: ListAgenciesFilter): Promise<Page<Age
       ExpressionAttributeValues: { ':pk': 'AGENCIES' },
     };
   }
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      ...query,
-      Limit: filter.limit ?? DEFAULT_PAGE_SIZE,
-      ExclusiveStartKey: decodeCursor(filter.cursor, pinned),
-    }),
-  );
-  return { items: Items.map(toAgency), nextCursor: encodeCursor(LastEvaluatedKey) };
+  return queryPage(query, { ...filter, pinned }, toAgency);
 }
 
 const MAX_UPDATE_ATTEMPTS = 10;

@@ -1,10 +1,10 @@
 /** Reading and verifying the audit trail; writing happens only in commitChange (shared/platform/change.ts). */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type Page } from '../http/pagination.ts';
-import { ddb, s3Client } from '../platform/aws-clients.ts';
+import type { Page } from '../http/pagination.ts';
+import { s3Client } from '../platform/aws-clients.ts';
 import { ENV, requireEnv } from '../platform/env.ts';
-import { stripKeys, tableName } from '../platform/table.ts';
+import { queryAll, queryPage } from '../platform/query.ts';
+import { stripKeys } from '../platform/table.ts';
 import { type AuditRecord, type ChainBreak, verifyChain } from './chain.ts';
 import { auditEntityPartition } from './keys.ts';
 
@@ -16,35 +16,15 @@ export async function listEntityAudit(filter: {
   cursor?: string | undefined;
 }): Promise<Page<AuditRecord>> {
   const pk = auditEntityPartition(filter.entityId);
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      Limit: filter.limit ?? DEFAULT_PAGE_SIZE,
-      ExclusiveStartKey: decodeCursor(filter.cursor, { GSI1PK: pk }),
-    }),
+  return queryPage(
+    { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk } },
+    { ...filter, pinned: { GSI1PK: pk } },
+    toRecord,
   );
-  return { items: Items.map(toRecord), nextCursor: encodeCursor(LastEvaluatedKey) };
-}
-
-async function queryAll(
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
 }
 
 export async function readChain(chain: string): Promise<AuditRecord[]> {
   const items = await queryAll({
-    TableName: tableName(),
     KeyConditionExpression: 'PK = :pk',
     ExpressionAttributeValues: { ':pk': `AUDIT#${chain}` },
     ConsistentRead: true,
@@ -60,7 +40,6 @@ export interface ChainHead {
 
 export async function listChainHeads(): Promise<ChainHead[]> {
   const items = await queryAll({
-    TableName: tableName(),
     IndexName: 'GSI1',
     KeyConditionExpression: 'GSI1PK = :pk',
     ExpressionAttributeValues: { ':pk': 'AUDITHEADS' },

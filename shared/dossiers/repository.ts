@@ -21,11 +21,12 @@ import {
   ValidationError,
 } from '../http/errors.ts';
 import { assertIfMatch, type IfMatch } from '../http/etag.ts';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type Page } from '../http/pagination.ts';
+import type { Page } from '../http/pagination.ts';
 import { withNextNumber } from '../numbering/counter.ts';
 import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite } from '../platform/change.ts';
 import { now as clockNow } from '../platform/clock.ts';
+import { queryPage } from '../platform/query.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
 import { validateForm } from '../procedures/form.ts';
 import type { Procedure } from '../procedures/procedure.ts';
@@ -594,7 +595,7 @@ export interface QueueFilter {
 /** An agency's work queue: one key query on GSI1 (or GSI2 for an assignee). */
 export async function listQueue(filter: QueueFilter): Promise<Page<Dossier>> {
   const now = clockNow();
-  let input: Omit<QueryCommandInput, 'TableName'>;
+  let input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>;
   let pinned: Record<string, string>;
   if (filter.assignee) {
     const pk = `ASSIGNEE#${filter.assignee}`;
@@ -625,15 +626,7 @@ export async function listQueue(filter: QueueFilter): Promise<Page<Dossier>> {
     input.FilterExpression = [input.FilterExpression, 'currentStep.id = :step'].filter(Boolean).join(' AND ');
     input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ':step': filter.step };
   }
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      ...input,
-      Limit: filter.limit ?? DEFAULT_PAGE_SIZE,
-      ExclusiveStartKey: decodeCursor(filter.cursor, pinned),
-    }),
-  );
-  return { items: Items.map(toDossier), nextCursor: encodeCursor(LastEvaluatedKey) };
+  return queryPage(input, { ...filter, pinned }, toDossier);
 }
 
 export async function listOwnDossiers(
@@ -642,18 +635,16 @@ export async function listOwnDossiers(
   cursor?: string,
 ): Promise<Page<Dossier>> {
   const pk = `OWNER#${ownerSub}`;
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
+  return queryPage(
+    {
       IndexName: 'GSI3',
       KeyConditionExpression: 'GSI3PK = :pk',
       ExpressionAttributeValues: { ':pk': pk },
       ScanIndexForward: false,
-      Limit: limit ?? DEFAULT_PAGE_SIZE,
-      ExclusiveStartKey: decodeCursor(cursor, { GSI3PK: pk }),
-    }),
+    },
+    { limit, cursor, pinned: { GSI3PK: pk } },
+    toDossier,
   );
-  return { items: Items.map(toDossier), nextCursor: encodeCursor(LastEvaluatedKey) };
 }
 
 const LOOKUPS_PER_MINUTE_PER_CLIENT = 20;

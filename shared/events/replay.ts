@@ -3,10 +3,10 @@
  * (StartReplay); the outbox (kept 30 days) can replay too, and is the only source locally.
  * Consumers deduplicate on eventId, so a replay re-applies only what a consumer has not applied.
  */
+
 import { PutEventsCommand, StartReplayCommand } from '@aws-sdk/client-eventbridge';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, eventBridgeClient } from '../platform/aws-clients.ts';
-import { tableName } from '../platform/table.ts';
+import { eventBridgeClient } from '../platform/aws-clients.ts';
+import { queryAll } from '../platform/query.ts';
 import { type OutboxRecord, toPutEventsEntry } from './publisher.ts';
 
 function* daysBetween(from: Date, to: Date): Generator<string> {
@@ -20,32 +20,24 @@ function* daysBetween(from: Date, to: Date): Generator<string> {
 export async function outboxRecordsBetween(from: Date, to: Date): Promise<OutboxRecord[]> {
   const records: OutboxRecord[] = [];
   for (const day of daysBetween(from, to)) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': `OUTBOX#${day}`,
-            ':from': from.toISOString(),
-            ':to': `${to.toISOString()}~`,
-          },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        records.push({
-          sequenceNumber: item.SK as string,
-          eventId: item.eventId as string,
-          source: item.source as string,
-          detailType: item.detailType as string,
-          detail: item.detail as string,
-          occurredAt: (item.SK as string).split('#')[0]!,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll({
+      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': `OUTBOX#${day}`,
+        ':from': from.toISOString(),
+        ':to': `${to.toISOString()}~`,
+      },
+    });
+    for (const item of items) {
+      records.push({
+        sequenceNumber: item.SK as string,
+        eventId: item.eventId as string,
+        source: item.source as string,
+        detailType: item.detailType as string,
+        detail: item.detail as string,
+        occurredAt: (item.SK as string).split('#')[0]!,
+      });
+    }
   }
   return records;
 }

@@ -4,12 +4,11 @@
  * `planDeliveries`; each delivery is a conditional put keyed by hash(subscription id + event id), so a
  * duplicate or replayed event creates nothing new.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { EnvelopeMeta } from '#events/envelope.ts';
-import { ddb } from '../platform/aws-clients.ts';
 import type { ChangeContext } from '../platform/change.ts';
-import { tableName } from '../platform/table.ts';
+import { queryAll } from '../platform/query.ts';
 import { createDelivery } from './delivery-repository.ts';
 import { eventTypePartition } from './keys.ts';
 import type { SubscriptionScope, SubscriptionStatus } from './subscription.ts';
@@ -27,27 +26,19 @@ export interface FanOutResult {
 /** Active subscriptions to a detail-type, from their event-type index items. */
 export async function subscriptionsForType(detailType: string): Promise<SubscriptionTarget[]> {
   const targets: SubscriptionTarget[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': eventTypePartition(detailType) },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      targets.push({
-        id: item.subscriptionId as string,
-        agencyCode: item.agencyCode as string,
-        scope: item.scope as SubscriptionScope,
-        status: item.status as SubscriptionStatus,
-      });
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': eventTypePartition(detailType) },
+  });
+  for (const item of items) {
+    targets.push({
+      id: item.subscriptionId as string,
+      agencyCode: item.agencyCode as string,
+      scope: item.scope as SubscriptionScope,
+      status: item.status as SubscriptionStatus,
+    });
+  }
   return targets;
 }
 

@@ -19,6 +19,7 @@ import { assertIfMatch, type IfMatch } from '../http/etag.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, type Page } from '../http/pagination.ts';
 import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite } from '../platform/change.ts';
+import { queryPage } from '../platform/query.ts';
 import { backoff } from '../platform/retry.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
 import { type Delivery, toDelivery } from './delivery.ts';
@@ -209,20 +210,11 @@ export interface ListSubscriptionsFilter {
 
 export async function listSubscriptions(filter: ListSubscriptionsFilter): Promise<Page<Subscription>> {
   const pk = agencySubscriptionsPartition(filter.agencyCode);
-  const { Items = [], LastEvaluatedKey } = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      Limit: filter.limit ?? DEFAULT_PAGE_SIZE,
-      ExclusiveStartKey: decodeCursor(filter.cursor, { GSI1PK: pk }),
-    }),
+  return queryPage(
+    { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk } },
+    { ...filter, pinned: { GSI1PK: pk } },
+    (item) => publicView(toStored(item)),
   );
-  return {
-    items: Items.map((item) => publicView(toStored(item))),
-    nextCursor: encodeCursor(LastEvaluatedKey),
-  };
 }
 
 class LostRace extends Error {}
