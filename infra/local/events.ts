@@ -8,10 +8,15 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventRules } from '#events/routing/rules.ts';
 import { type Worker, workerById, workers } from '#functions/workers.ts';
-import { recordDeadLetter } from '#shared/events/dead-letters.ts';
+import { type DeadLetter, recordDeadLetter } from '#shared/events/dead-letters.ts';
 import { ENV } from '#shared/platform/env.ts';
 import { LOCAL_REGION } from './engines.ts';
-import { createLocalEventBus, type EventBridgeEvent, type LocalEventBus } from './event-bus.ts';
+import {
+  createLocalEventBus,
+  type DeadLetterEntry,
+  type EventBridgeEvent,
+  type LocalEventBus,
+} from './event-bus.ts';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from './eventbridge-endpoint.ts';
 import { fileCheckpoints, memoryCheckpoints, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
@@ -37,6 +42,18 @@ function loadWorker(worker: Worker): Promise<Handler> {
   return handler;
 }
 
+/** What the local bus hands over when a target gives up, as the dead-letter store keeps it. */
+export const deadLetterOf = (entry: DeadLetterEntry): DeadLetter => ({
+  consumer: entry.targetId,
+  eventId: entry.event.id,
+  source: entry.event.source,
+  detailType: entry.event['detail-type'],
+  failedAt: entry.failedAt,
+  attempts: entry.attempts,
+  error: entry.error instanceof Error ? `${entry.error.name}: ${entry.error.message}` : String(entry.error),
+  event: JSON.stringify(entry.event),
+});
+
 export async function startLocalEvents(options: {
   prefix: string;
   tableName: string;
@@ -59,18 +76,7 @@ export async function startLocalEvents(options: {
         },
       ],
     })),
-    onDeadLetter: (entry) =>
-      recordDeadLetter({
-        consumer: entry.targetId,
-        eventId: entry.event.id,
-        source: entry.event.source,
-        detailType: entry.event['detail-type'],
-        failedAt: entry.failedAt,
-        attempts: entry.attempts,
-        error:
-          entry.error instanceof Error ? `${entry.error.name}: ${entry.error.message}` : String(entry.error),
-        event: JSON.stringify(entry.event),
-      }),
+    onDeadLetter: (entry) => recordDeadLetter(deadLetterOf(entry)),
   });
 
   const endpoint: EventBridgeEndpoint = await startEventBridgeEndpoint(async (entries) => {

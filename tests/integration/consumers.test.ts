@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgencyCreatedV1, AgencyUpdatedV1 } from '#events/agencies/agency-changed.v1.ts';
 import { createLocalEventBus, type EventBridgeEvent, type LocalEventBus } from '#infra/local/event-bus.ts';
 import { type EventBridgeEndpoint, startEventBridgeEndpoint } from '#infra/local/eventbridge-endpoint.ts';
+import { deadLetterOf } from '#infra/local/events.ts';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { type ConsumerContext, createConsumer, InvalidEventError } from '#shared/events/consumer.ts';
 import { listDeadLetters, recordDeadLetter } from '#shared/events/dead-letters.ts';
@@ -112,17 +113,7 @@ describe('dead letters and replay', () => {
           targets: [{ id: consumerId, invoke: async (event) => void (await consumer.handler(event)) }],
         },
       ],
-      onDeadLetter: (entry) =>
-        recordDeadLetter({
-          consumer: entry.targetId,
-          eventId: entry.event.id,
-          source: entry.event.source,
-          detailType: entry.event['detail-type'],
-          failedAt: entry.failedAt,
-          attempts: entry.attempts,
-          error: String(entry.error),
-          event: JSON.stringify(entry.event),
-        }),
+      onDeadLetter: (entry) => recordDeadLetter(deadLetterOf(entry)),
     });
     endpoint = await startEventBridgeEndpoint(async (entries) => [
       ...(await bus.putEvents(entries.map((e) => ({ ...e, Time: undefined })))).Entries,
