@@ -135,6 +135,18 @@ export default defineProvince({
     { username: 'citizen.binh', fullName: 'Trần Thị Bình', roles: ['citizen'] },
     { username: 'clerk.tichson', fullName: 'Lê Thị Hoa', roles: ['clerk'], agencyCode: demoAgencies.tichSon },
     {
+      username: 'specialist.tichson',
+      fullName: 'Đinh Văn Quang',
+      roles: ['specialist'],
+      agencyCode: demoAgencies.tichSon,
+    },
+    {
+      username: 'leader.tichson',
+      fullName: 'Lương Thị Hằng',
+      roles: ['leader'],
+      agencyCode: demoAgencies.tichSon,
+    },
+    {
       username: 'clerk.lienbao',
       fullName: 'Phan Thị Lan',
       roles: ['clerk'],
