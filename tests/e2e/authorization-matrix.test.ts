@@ -1,7 +1,7 @@
 /**
  * The authorization matrix, generated from the route table: every non-public route refuses a
  * missing, expired or forged token with 401, and every role it does not admit with 403, before it
- * looks at anything else. Public routes never ask for a token. A new route is covered by existing here.
+ * looks at anything else. Public routes never ask for a token. A new route is covered as soon as it exists.
  * (Scope checks against real resources — own / other / parent agency, owner / other citizen — are
  * shown per domain in the e2e tests.)
  */
@@ -14,7 +14,7 @@ import { allRoutes } from '#functions/routes.ts';
 import { LOCAL_AUDIENCE } from '#infra/local/issuer.ts';
 import vinhPhuc from '#infra/provinces/vinh-phuc.ts';
 import { isPublic, ROLES, type Role } from '#shared/http/route.ts';
-import { baseUrl, call, tokenFor } from '#tests/support/http.ts';
+import { baseUrl, call } from '#tests/support/http.ts';
 
 /** A syntactically valid value for each path parameter name. */
 const PARAM_VALUES: Record<string, () => string> = {
