@@ -4,6 +4,7 @@
  * docs/events.md. A published version is frozen: change it compatibly or add a v2.
  */
 import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from './agencies/agency-changed.v1.ts';
+import { DossierDueSoonV1, DossierOverdueV1 } from './dossiers/dossier-deadline.v1.ts';
 import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './dossiers/dossier-events.v1.ts';
 import type { EventContract } from './envelope.ts';
 import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
@@ -16,6 +17,8 @@ export const eventCatalog: readonly EventContract[] = [
   DossierSubmittedV1,
   DossierStatusChangedV1,
   DossierRatedV1,
+  DossierDueSoonV1,
+  DossierOverdueV1,
   FileConfirmedV1,
   ProcedurePublishedV1,
 ];

@@ -10,6 +10,7 @@ import { agencyRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
+import { nationalPortalRoutes } from './national-portal/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
@@ -65,6 +66,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/subscriptions/api.ts',
     routes: subscriptionRoutes,
     description: 'Webhook subscriptions and deliveries',
+  },
+  {
+    id: 'national-portal',
+    entry: 'functions/national-portal/api.ts',
+    routes: nationalPortalRoutes,
+    description: 'National Public Service Portal sync log (read-only)',
   },
 ];
 

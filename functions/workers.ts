@@ -49,6 +49,20 @@ export const workers: readonly Worker[] = [
     description: 'Sends due webhook deliveries, retrying at +1 min, +5 min, +1 h, +1 day',
     trigger: { kind: 'schedule', expression: 'rate(1 minute)', localEveryMs: 10_000 },
   },
+  {
+    id: 'national-portal-sync',
+    entry: 'functions/national-portal/sync.ts',
+    description:
+      'Pushes dossiers (DongBoHoSoMC) and their status changes (CapNhatTienDoHoSoMC) to the National Public Service Portal',
+    trigger: { kind: 'event-rule' },
+  },
+  {
+    id: 'dossier-deadlines',
+    entry: 'functions/dossiers/deadlines.ts',
+    description:
+      'Flags open dossiers due within a working day or overdue (events, apology-letter drafts), hourly',
+    trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

@@ -2,9 +2,10 @@
  * The stateful resources of a province stack, declared once. The CDK stateful stack builds them
  * from here and the local runtime creates the same table and buckets in DynamoDB Local and s3rver.
  *
- * One table per province (single-table design; keys and access patterns: docs/keys.md and each
+ * One table per province (single-table design; keys and access patterns: README § Key design and each
  * domain's `keys.ts`). Generic attributes: PK/SK, GSI1..GSI3 (PK/SK each), `expiresAt` TTL (epoch s).
  */
+import { INCOMING_PREFIX } from '#shared/files/keys.ts';
 
 export interface KeyAttribute {
   readonly name: string;
@@ -51,6 +52,8 @@ export interface BucketDefinition {
   /** Compliance-mode Object Lock (WORM) for the audit archive. */
   readonly objectLock: boolean;
   readonly purpose: string;
+  /** Prefix where unchecked uploads land before confirmation; expired after a day. */
+  readonly uploadStagingPrefix?: string;
 }
 
 export const buckets: readonly BucketDefinition[] = [
@@ -59,6 +62,7 @@ export const buckets: readonly BucketDefinition[] = [
     env: 'FILES_BUCKET',
     objectLock: false,
     purpose: 'Attachments, results, receipts (keys prefixed by agency)',
+    uploadStagingPrefix: INCOMING_PREFIX,
   },
   { id: 'audit-archive', env: 'AUDIT_BUCKET', objectLock: true, purpose: 'Audit-chain digests, write once' },
 ];

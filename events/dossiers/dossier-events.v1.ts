@@ -7,7 +7,8 @@ import { agencyCodeSchema } from '#shared/agencies/agency.ts';
 import { DOSSIER_ACTIONS, DOSSIER_STATUSES } from '#shared/dossiers/state-machine.ts';
 import { defineEvent } from '../envelope.ts';
 
-const DossierSummary = z.object({
+/** The dossier as every dossier event carries it: no applicant, no form. */
+export const DossierSummary = z.object({
   id: z.string(),
   code: z.nullable(z.string()),
   procedureCode: z.string(),
@@ -29,7 +30,7 @@ const DossierSummary = z.object({
   feesTotal: z.number(),
 });
 
-const summaryExample = {
+export const summaryExample = {
   id: '7d1f5c2e-0b7a-4f1e-9a3c-5e2d1c0b9a87',
   code: '000.00.21.H62-261122-0001',
   procedureCode: '1.001193',
@@ -51,7 +52,7 @@ const summaryExample = {
   feesTotal: 0,
 };
 
-const envelopeExample = {
+export const envelopeExample = {
   eventId: '0f6b2a8e-5d4c-4b3a-9e8f-7a6b5c4d3e2f',
   schemaVersion: 1,
   occurredAt: '2026-11-21T03:00:00.000Z',

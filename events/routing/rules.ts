@@ -7,6 +7,7 @@
  * concerns, so `forAgency()` builds the pattern an agency system (or a consumer of one agency's
  * events) subscribes with.
  */
+import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
 
 export interface EventRule {
@@ -30,5 +31,15 @@ export const eventRules: EventRule[] = [
       'Every platform event, for the agency webhooks allowed to see it (visibility: shared/subscriptions)',
     pattern: { source: [{ prefix: 'vnpp.' }] },
     workerId: 'webhooks-fan-out',
+  },
+  {
+    id: 'national-portal-sync',
+    description:
+      'Dossier submissions and status changes, pushed to the National Public Service Portal (shared/national-portal)',
+    pattern: {
+      source: ['vnpp.dossiers'],
+      'detail-type': [DossierSubmittedV1.detailType, DossierStatusChangedV1.detailType],
+    },
+    workerId: 'national-portal-sync',
   },
 ];

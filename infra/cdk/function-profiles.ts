@@ -55,9 +55,20 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // files bucket (presigned URLs act with this role's permissions).
     tables: { main: 'read-write' },
     buckets: { files: 'read-write' },
+    // A 50 MiB confirm streams the whole object for its checksum, then copies it.
+    timeoutSeconds: 29,
+  },
+  dossiers: {
+    // Dossiers, procedures, agencies, file records; attachments are served with presigned GETs.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read' },
   },
   audit: {
     // Auditors read the hash chains; nothing in the API writes them directly.
+    tables: { main: 'read' },
+  },
+  'national-portal': {
+    // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
 };
@@ -72,6 +83,20 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Each run sends the due deliveries over HTTPS, each with its own timeout: more than 10 s in all.
     tables: { main: 'read-write' },
     timeoutSeconds: 60,
+  },
+  'national-portal-sync': {
+    // Reads the dossier, its procedure and agency names; writes the sync log with its audit record and
+    // dedupe marker. Two pushes per event at most, each with the configured timeout (10 s by default).
+    // Until the province file configures the portal (NATIONAL_PORTAL_CONFIG, see shared/national-portal/config.ts),
+    // the stand-in records what would be sent and nothing leaves the stack.
+    tables: { main: 'read-write' },
+    timeoutSeconds: 30,
+    environment: { NATIONAL_PORTAL_MODE: 'local' },
+  },
+  'dossier-deadlines': {
+    // Key queries on every agency's queues (GSI1), then one conditional flag per dossier due.
+    tables: { main: 'read-write' },
+    timeoutSeconds: 300,
   },
   'audit-digest': {
     // Reads the chain heads (GSI1) and writes new digest objects; Object Lock forbids the rest.

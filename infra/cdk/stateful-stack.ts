@@ -418,6 +418,17 @@ export class StatefulStack extends Stack implements ProvinceData {
                 noncurrentVersionExpiration: Duration.days(retention.noncurrentFileVersionDays),
                 abortIncompleteMultipartUploadAfter: Duration.days(7),
               },
+              // Uploads never confirmed (shared/files): gone after a day, old versions too.
+              ...(definition.uploadStagingPrefix
+                ? [
+                    {
+                      prefix: definition.uploadStagingPrefix,
+                      expiration: Duration.days(1),
+                      noncurrentVersionExpiration: Duration.days(1),
+                      abortIncompleteMultipartUploadAfter: Duration.days(1),
+                    },
+                  ]
+                : []),
             ],
             // Browsers upload and download with presigned URLs, from the province's front-ends only.
             cors: [

@@ -5,7 +5,8 @@
  */
 import { createWorkingCalendar, type WorkingCalendar } from '../calendar/working-calendar.ts';
 import { optionalEnv } from '../platform/env.ts';
-import type { Dossier } from './dossier.ts';
+import type { DeadlineState, Dossier } from './dossier.ts';
+import type { DossierStatus } from './state-machine.ts';
 
 let calendar: WorkingCalendar | undefined;
 
@@ -32,4 +33,31 @@ export function dueDateOf(
   return workingCalendar()
     .addWorkingDays(new Date(dossier.receivedAt), totalDays(dossier), closedPauses(dossier))
     .toISOString();
+}
+
+/**
+ * Statuses the deadline job watches: the clock runs toward the appointment date (a dossier awaiting
+ * a supplement is paused; its date moves when the papers arrive).
+ */
+export const WATCHED_STATUSES: readonly DossierStatus[] = ['received', 'processing', 'approved', 'released'];
+
+/** "Due soon" (sắp đến hạn): due within this many working days. */
+export const DUE_SOON_WORKING_DAYS = 1;
+
+/**
+ * The deadline flag to raise on a dossier now, if any. `soonUntil` is now + DUE_SOON_WORKING_DAYS
+ * on the working calendar. A dossier is flagged once per state for its appointment date (the flag
+ * is cleared when the date changes), and never goes back from overdue to due soon.
+ */
+export function deadlineFlagToRaise(
+  dossier: Pick<Dossier, 'status' | 'dueAt' | 'deadline'>,
+  now: Date,
+  soonUntil: Date,
+): DeadlineState | undefined {
+  if (!dossier.dueAt || !WATCHED_STATUSES.includes(dossier.status)) return undefined;
+  const due = new Date(dossier.dueAt).getTime();
+  const state: DeadlineState | undefined =
+    due < now.getTime() ? 'overdue' : due <= soonUntil.getTime() ? 'due-soon' : undefined;
+  if (!state || state === dossier.deadline || dossier.deadline === 'overdue') return undefined;
+  return state;
 }

@@ -112,6 +112,10 @@ export const Transition = z
   });
 export type Transition = z.infer<typeof Transition>;
 
+/** Deadline flags of open dossiers (./deadline-job.ts): due within a working day (sắp đến hạn), overdue (quá hạn). */
+export const DEADLINE_STATES = ['due-soon', 'overdue'] as const;
+export type DeadlineState = (typeof DEADLINE_STATES)[number];
+
 const ResolvedStep = z.object({
   id: z.string(),
   name: z.string(),
@@ -170,6 +174,8 @@ export const Dossier = z
     finishedAt: z.optional(z.string()),
     /** At return: returned before / on / after the appointment date. */
     outcome: z.optional(z.enum(['early', 'on-time', 'late'])),
+    /** Set by the deadline job for the current appointment date; cleared when the date changes. */
+    deadline: z.optional(z.enum(DEADLINE_STATES)),
     rating: z.optional(z.object({ score: z.number(), comment: z.optional(z.string()), at: z.string() })),
     version: z.number(),
     createdAt: z.string(),

@@ -32,6 +32,7 @@ import { validateForm } from '../procedures/form.ts';
 import type { Procedure } from '../procedures/procedure.ts';
 import { requireProcedure } from '../procedures/repository.ts';
 import { resolveStepAgency, totalFees } from '../procedures/workflow.ts';
+import { apologyLetter } from './apology-letter.ts';
 import { dueDateOf, workingCalendar } from './deadline.ts';
 import {
   type Dossier,
@@ -61,7 +62,8 @@ const toItem = (dossier: Dossier) => ({
 
 const hashIdNumber = (idNumber: string) => createHash('sha256').update(`dossier-lookup:${idNumber}`).digest();
 
-function summaryOf(dossier: Dossier) {
+/** The dossier as events carry it (DossierSummary of events/dossiers): no applicant, no form. */
+export function summaryOf(dossier: Dossier) {
   return {
     id: dossier.id,
     code: dossier.code,
@@ -344,28 +346,6 @@ export async function dossierHistory(
 const yymmdd = (iso: string) =>
   new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(2, 10).replace(/-/g, '');
 
-function apologyLetter(dossier: Dossier, newDueAt: string, note: string, at: string) {
-  const id = `LETTER#${at}`;
-  const due = new Date(newDueAt).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
-  return {
-    id,
-    item: {
-      PK: `DOSSIER#${dossier.id}`,
-      SK: id,
-      entityType: 'apology-letter',
-      kind: 'apology-letter',
-      at,
-      to: dossier.applicant.fullName,
-      dossierCode: dossier.code,
-      newDueAt,
-      // Thư xin lỗi (Decree 61/2018 art. 19): the reason and the new appointment date.
-      text:
-        `Kính gửi ông/bà ${dossier.applicant.fullName}. Hồ sơ số ${dossier.code} (${dossier.procedure.name}) ` +
-        `chưa được giải quyết đúng hạn. Lý do: ${note}. Cơ quan xin lỗi ông/bà và hẹn trả kết quả vào ${due}.`,
-    },
-  };
-}
-
 export interface TransitionRequest {
   readonly id: string;
   readonly transition: Transition;
@@ -477,7 +457,11 @@ export async function applyTransition(request: TransitionRequest): Promise<Dossi
       ];
       next.dueAt = dueDateOf(next);
       if (late) {
-        const letter = apologyLetter(next, next.dueAt, input.note!, now);
+        const letter = apologyLetter(next, now, {
+          occasion: 'extension',
+          reason: input.note!,
+          newDueAt: next.dueAt,
+        });
         next.extensions[next.extensions.length - 1] = {
           ...next.extensions.at(-1)!,
           apologyLetterId: letter.id,
@@ -500,6 +484,8 @@ export async function applyTransition(request: TransitionRequest): Promise<Dossi
     default:
       break;
   }
+  // A new appointment date is watched afresh by the deadline job (./deadline-job.ts).
+  if (next.dueAt !== before.dueAt) delete next.deadline;
 
   const commit = async (counterWrite?: DomainWrite) => {
     const entry: HistoryEntry = {

@@ -171,6 +171,26 @@ describe.each(SAMPLE_PROVINCES)('province %s: stateful stack', (code) => {
     sample(code).stateful.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/vnpp-${code}/data` });
   });
 
+  it('expires uploads never confirmed under the staging prefix of the files bucket after a day', () => {
+    const { stateful } = sample(code);
+    const deployment = deploymentOf(code);
+    const files = buckets.find((definition) => definition.uploadStagingPrefix)!;
+    stateful.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: bucketName(`vnpp-${code}`, files, deployment.account),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Prefix: files.uploadStagingPrefix,
+            ExpirationInDays: 1,
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: 'Enabled',
+          }),
+        ]),
+      },
+    });
+  });
+
   it.each(buckets)(
     'creates bucket $id: named for the province, versioned, KMS, TLS-only, private, logged',
     (definition) => {
