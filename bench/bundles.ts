@@ -1,0 +1,134 @@
+/**
+ * Builds every function the CDK deploys (functions/routes.ts, functions/workers.ts) and the naive
+ * reference handler with the CDK's own bundling options (infra/cdk/bundling.ts), translated to the
+ * esbuild build API the way NodejsFunction translates them to esbuild's command line, plus a
+ * metafile: the bytes each package contributes to the minified output.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BuildOptions, build, type LogLevel as EsbuildLogLevel, type Metafile } from 'esbuild';
+import { LAMBDA_BUNDLING, LAMBDA_NODE_TARGET } from '#infra/cdk/bundling.ts';
+import { REPO_ROOT } from '#infra/cdk/paths.ts';
+
+export interface BundleTarget {
+  readonly id: string;
+  readonly kind: 'api' | 'worker' | 'reference';
+  /** Relative to the repository root. */
+  readonly entry: string;
+}
+
+export interface Contributor {
+  /** An npm package (`@smithy/core`) or a folder of this repository (`shared/http`). */
+  readonly name: string;
+  readonly bytes: number;
+}
+
+export interface BundleResult extends BundleTarget {
+  /** Absolute path of the minified bundle. */
+  readonly file: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly buildMs: number;
+  /** Contributors to the minified output, by package, largest first. */
+  readonly contributors: readonly Contributor[];
+}
+
+const LOG_LEVELS: Record<LogLevel, EsbuildLogLevel> = {
+  [LogLevel.VERBOSE]: 'verbose',
+  [LogLevel.DEBUG]: 'debug',
+  [LogLevel.INFO]: 'info',
+  [LogLevel.WARNING]: 'warning',
+  [LogLevel.ERROR]: 'error',
+  [LogLevel.SILENT]: 'silent',
+};
+
+const SOURCE_MAPS: Record<SourceMapMode, BuildOptions['sourcemap']> = {
+  [SourceMapMode.DEFAULT]: true,
+  [SourceMapMode.EXTERNAL]: 'external',
+  [SourceMapMode.INLINE]: 'inline',
+  [SourceMapMode.BOTH]: 'both',
+};
+
+/**
+ * The esbuild options NodejsFunction derives from `bundling` (aws-lambda-nodejs Bundling's
+ * esbuild arguments). Options that would change what is bundled and that this mapping does not
+ * reproduce are refused rather than ignored. `commandHooks` only copy static files next to the
+ * bundle (not part of the module graph) and are left out.
+ */
+export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
+  const refused = (['preCompilation', 'esbuildArgs', 'nodeModules', 'inject', 'tsconfig'] as const).filter(
+    (name) => bundling[name] !== undefined,
+  );
+  if (refused.length) throw new Error(`The bench cannot reproduce bundling options: ${refused.join(', ')}`);
+  if (bundling.externalModules === undefined) {
+    throw new Error(
+      'Set externalModules explicitly: the CDK default depends on the runtime and feature flags',
+    );
+  }
+  const sourceMapMode = bundling.sourceMapMode ?? (bundling.sourceMap ? SourceMapMode.DEFAULT : undefined);
+  return {
+    bundle: true,
+    platform: 'node',
+    target: bundling.target ?? LAMBDA_NODE_TARGET,
+    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
+    minify: bundling.minify ?? false,
+    ...(sourceMapMode ? { sourcemap: SOURCE_MAPS[sourceMapMode] } : {}),
+    sourcesContent: bundling.sourcesContent ?? true,
+    external: [...bundling.externalModules],
+    ...(bundling.loader ? { loader: bundling.loader as BuildOptions['loader'] } : {}),
+    ...(bundling.define ? { define: bundling.define } : {}),
+    ...(bundling.logLevel ? { logLevel: LOG_LEVELS[bundling.logLevel] } : {}),
+    ...(bundling.keepNames ? { keepNames: true } : {}),
+    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
+    ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
+    ...(bundling.mainFields ? { mainFields: [...bundling.mainFields] } : {}),
+  };
+}
+
+/** `node_modules/@smithy/core/dist-es/x.js` → `@smithy/core`; `shared/http/auth.ts` → `shared/http`. */
+export function contributorOf(input: string): string {
+  const packages = [...input.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)];
+  const last = packages.at(-1);
+  if (last?.[1]) return last[1];
+  const parts = input.split('/');
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : (parts[0] ?? input);
+}
+
+export function contributorsOf(metafile: Metafile, outputFile: string): Contributor[] {
+  const output = metafile.outputs[outputFile];
+  if (!output) throw new Error(`The metafile has no output ${outputFile}`);
+  const totals = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = contributorOf(input);
+    totals.set(name, (totals.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+export async function buildBundle(target: BundleTarget, outDir: string): Promise<BundleResult> {
+  const options = esbuildOptionsOf(LAMBDA_BUNDLING);
+  const dir = join(outDir, target.id);
+  const file = join(dir, options.format === 'esm' ? 'index.mjs' : 'index.js');
+  const started = performance.now();
+  const result = await build({
+    ...options,
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [target.entry],
+    outfile: file,
+    metafile: true,
+    write: true,
+  });
+  const buildMs = performance.now() - started;
+  const code = await readFile(file);
+  return {
+    ...target,
+    file,
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    buildMs,
+    contributors: contributorsOf(result.metafile, relative(REPO_ROOT, file)),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * How every Lambda function is bundled (NodejsFunction → esbuild), in one place: DomainFunction
+ * deploys with these options and `npm run bench` builds the same bundles to measure their size and
+ * cold init, so what is measured is what is deployed.
+ */
+import { type BundlingOptions, LogLevel, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Stack traces point at the TypeScript sources through the bundled source maps. */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
+/** Matches the runtime DomainFunction deploys (nodejs22.x). */
+export const LAMBDA_NODE_TARGET = 'node22';
+
+export const LAMBDA_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: LAMBDA_NODE_TARGET,
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  sourceMapMode: SourceMapMode.EXTERNAL,
+  sourcesContent: false,
+  // The AWS SDK is bundled, not taken from the runtime: the version tested is the one deployed.
+  externalModules: [],
+  // Some dependencies are CommonJS and call require(); an ESM bundle has no require of its own.
+  banner:
+    "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
+  logLevel: LogLevel.ERROR,
+} satisfies BundlingOptions;
