@@ -34,6 +34,7 @@ import { eventRules as declaredEventRules, type EventRule } from '#events/routin
 import { type ApiFunction, apiFunctions as declaredApiFunctions } from '#functions/routes.ts';
 import { workers as declaredWorkers, type Worker } from '#functions/workers.ts';
 import { isPublic } from '#shared/http/route.ts';
+import { NATIONAL_PORTAL_ENV } from '#shared/national-portal/config.ts';
 import { ENV } from '#shared/platform/env.ts';
 import type { ProvinceConfig, ProvinceDeployment } from '../provinces/province-config.ts';
 import { buckets, mainTable, tables } from '../resources.ts';
@@ -50,6 +51,9 @@ import {
 import { acknowledge } from './nag.ts';
 import { provincePrefix } from './naming.ts';
 import { bucketName, type ProvinceData } from './stateful-stack.ts';
+
+/** The worker that pushes to the National Public Service Portal (functions/workers.ts). */
+const NATIONAL_PORTAL_SYNC = 'national-portal-sync';
 
 export interface StatelessStackProps extends StackProps {
   readonly province: ProvinceConfig;
@@ -162,6 +166,8 @@ export class StatelessStack extends Stack {
       [ENV.cognitoClientId]: data.userPoolClient.userPoolClientId,
       POWERTOOLS_METRICS_NAMESPACE: 'VnProvincePlatform',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      // The province's yearly calendar decisions, for due dates (shared/dossiers/deadline.ts).
+      ...(province.calendar ? { [ENV.calendarConfig]: JSON.stringify(province.calendar) } : {}),
     };
     for (const definition of tables)
       baseEnvironment[definition.env] = this.tableOf(data, definition.id).tableName;
@@ -192,6 +198,12 @@ export class StatelessStack extends Stack {
         ...profile.environment,
       };
       if (profile.publishEvents) environment[ENV.eventBusName] = data.bus.eventBusName;
+      const portal = functionId === NATIONAL_PORTAL_SYNC ? province.nationalPortal : undefined;
+      if (functionId === NATIONAL_PORTAL_SYNC) {
+        environment[NATIONAL_PORTAL_ENV.config] = JSON.stringify(portal ?? {});
+        // With an endpoint configured the worker pushes to the real portal; otherwise it only records.
+        environment[NATIONAL_PORTAL_ENV.mode] = portal?.http ? 'http' : 'local';
+      }
       if (profile.paymentGatewaySecrets) {
         environment.PAYMENT_GATEWAYS = JSON.stringify(deployment.paymentGateways);
       }
@@ -211,7 +223,15 @@ export class StatelessStack extends Stack {
           ? {}
           : { reservedConcurrency: deployment.reservedConcurrency[functionId] }),
         ...(profile.bundleFiles ? { bundleFiles: profile.bundleFiles } : {}),
+        ...(portal?.http?.credentials.source === 'secret' ? { secretsExtension: true } : {}),
       });
+      if (portal?.http?.credentials.source === 'secret') {
+        const secretName = portal.http.credentials.secretName;
+        fn.grantSecretRead(
+          Secret.fromSecretNameV2(this, `Secret-${functionId}-portal`, secretName),
+          data.dataKey,
+        );
+      }
       for (const [tableId, access] of Object.entries(profile.tables ?? {})) {
         const definition = tables.find((table) => table.id === tableId)!;
         fn.grantTable(this.tableOf(data, tableId), definition, access, data.dataKey);

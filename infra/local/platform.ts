@@ -144,6 +144,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       [mainTable.env]: localName(prefix, mainTable.id),
       ...names,
       [ENV.provinceCode]: province.code,
+      ...(province.calendar ? { [ENV.calendarConfig]: JSON.stringify(province.calendar) } : {}),
+      // The local runtime never pushes to the real portal: the stand-in records what would be sent.
+      NATIONAL_PORTAL_MODE: 'local',
+      NATIONAL_PORTAL_CONFIG: JSON.stringify({ ...province.nationalPortal, http: undefined }),
       [ENV.authMode]: 'local',
       [ENV.jwtIssuer]: issuerUrl,
       [ENV.jwtAudience]: LOCAL_AUDIENCE,

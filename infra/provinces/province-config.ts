@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { agencyCodeSchema, agencyLevelSchema } from '#shared/agencies/agency.ts';
 import { WorkingCalendarConfig } from '#shared/calendar/calendar-config.ts';
 import { ROLES } from '#shared/http/route.ts';
+import { NationalPortalConfig } from '#shared/national-portal/config.ts';
 
 export const AgencySeed = z.strictObject({
   code: agencyCodeSchema,
@@ -144,10 +145,23 @@ export const ProvinceConfig = z
      * decisions (Tết days, swapped working days, local days off) that due dates are computed on.
      */
     calendar: z.optional(WorkingCalendarConfig),
+    /** Sync with the National Public Service Portal (shared/national-portal): status table, endpoint. */
+    nationalPortal: z.optional(NationalPortalConfig),
     deployment: z.optional(ProvinceDeployment),
   })
   .check(
     z.superRefine((config, ctx) => {
+      const portalCredentials = config.nationalPortal?.http?.credentials;
+      if (
+        portalCredentials?.source === 'secret' &&
+        !portalCredentials.secretName.startsWith(`vnpp/${config.code}/national-portal`)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['nationalPortal', 'http', 'credentials', 'secretName'],
+          message: `The secret of the national portal is named vnpp/${config.code}/national-portal…`,
+        });
+      }
       const deployment = config.deployment;
       if (deployment) {
         const secretPrefix = `vnpp/${config.code}/payment/`;

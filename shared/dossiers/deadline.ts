@@ -4,14 +4,14 @@
  * province configuration through CALENDAR_CONFIG (JSON of WorkingCalendarConfig).
  */
 import { createWorkingCalendar, type WorkingCalendar } from '../calendar/working-calendar.ts';
-import { optionalEnv } from '../platform/env.ts';
+import { ENV, optionalEnv } from '../platform/env.ts';
 import type { DeadlineState, Dossier } from './dossier.ts';
 import type { DossierStatus } from './state-machine.ts';
 
 let calendar: WorkingCalendar | undefined;
 
 export function workingCalendar(): WorkingCalendar {
-  const config = optionalEnv('CALENDAR_CONFIG');
+  const config = optionalEnv(ENV.calendarConfig);
   calendar ??= createWorkingCalendar(config ? JSON.parse(config) : {});
   return calendar;
 }

@@ -37,4 +37,5 @@ export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   eventBusArn: 'EVENT_BUS_ARN',
   eventArchiveArn: 'EVENT_ARCHIVE_ARN',
+  calendarConfig: 'CALENDAR_CONFIG',
 } as const;

@@ -368,6 +368,16 @@ describe.each(SAMPLE_PROVINCES)('province %s: stateless stack', (code) => {
         AUTH_MODE: 'cognito',
         NODE_OPTIONS: '--enable-source-maps',
       });
+      // The province's calendar decisions reach every function that computes a due date.
+      expect(JSON.parse(String(variables.CALENDAR_CONFIG))).toEqual(
+        JSON.parse(JSON.stringify(province.calendar)),
+      );
+      if (String(properties.FunctionName).endsWith('-national-portal-sync')) {
+        expect(variables.NATIONAL_PORTAL_MODE).toBe(province.nationalPortal?.http ? 'http' : 'local');
+        expect(JSON.parse(String(variables.NATIONAL_PORTAL_CONFIG))).toEqual(
+          JSON.parse(JSON.stringify(province.nationalPortal ?? {})),
+        );
+      }
       for (const name of [
         mainTable.env,
         ...buckets.map((bucket) => bucket.env),
