@@ -58,6 +58,13 @@ export function advanceCounter(key: CounterKey, current: number): DomainWrite {
 const MAX_ATTEMPTS = 200;
 
 /**
+ * The value this container last committed, per counter: within a container numbers are taken one at
+ * a time (withKeyLock), so it is exact unless another container took one; then the condition fails,
+ * the entry is dropped and the counter read again.
+ */
+const knownValues = new Map<string, number>();
+
+/**
  * Runs `use(next, write)` until it commits with the counter's next number. `use` must include
  * `write` in its commitChange. Contention only delays: each round, exactly one writer wins.
  */
@@ -73,11 +80,16 @@ export async function takeNextNumber<T>(
   key: CounterKey,
   use: (next: number, write: DomainWrite) => Promise<T>,
 ): Promise<T> {
+  const id = `${key.PK}/${key.SK}`;
   for (let attempt = 1; ; attempt += 1) {
-    const current = await currentValue(key);
+    const current = knownValues.get(id) ?? (await currentValue(key));
     try {
-      return await use(current + 1, advanceCounter(key, current));
+      const result = await use(current + 1, advanceCounter(key, current));
+      knownValues.set(id, current + 1);
+      return result;
     } catch (error) {
+      // Whether the counter moved is unknown (or known to be elsewhere): read it next time.
+      knownValues.delete(id);
       if (!(error instanceof NumberTakenError)) throw error;
       if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError('The registration book is busy; retry');
       await backoff(Math.min(attempt, 5), 5, 100);

@@ -84,7 +84,16 @@ function buildEvent(change: Change, event: PendingEvent, occurredAt: string): Ev
   return detailSchema(event.contract).parse(detail) as EventDetail<unknown>;
 }
 
+/**
+ * The last head this container wrote or read, per chain. Changes to a chain are serialised in the
+ * container (commitChange's key lock), so the cache is exact unless another container moved the
+ * chain; then the head's condition fails, the entry is dropped and the head read again.
+ */
+const knownHeads = new Map<string, { seq: number; hash: string }>();
+
 async function readHead(chain: string): Promise<{ seq: number; hash: string }> {
+  const known = knownHeads.get(chain);
+  if (known) return known;
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: auditHeadKey(chain), ConsistentRead: true }),
   );
@@ -166,8 +175,10 @@ async function commitOnce(change: Change): Promise<CommittedChange> {
 
     try {
       await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+      knownHeads.set(audit.chain, { seq: audit.seq, hash: audit.hash });
       return { audit, events };
     } catch (error) {
+      knownHeads.delete(change.agencyCode);
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failedWrite = change.writes.findIndex((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
