@@ -2,15 +2,16 @@
  * Statutory public holidays of Vietnam for one year (ngày nghỉ lễ, tết), before yearly overrides.
  * The rules and the reasons for each default are written down in working-calendar.ts.
  *
- * Lunar dates come from `date-holidays`, whose Vietnamese lunisolar calendar (UTC+7 new moons,
- * so 2007 and 2030 differ from the Chinese calendar) gives Tết day 1 and Hùng Kings day; we only
- * ever count whole days from those two anchors, never do lunar arithmetic ourselves.
+ * Lunar dates — Tết day 1 and Hùng Kings day — come from lunar-dates.generated.ts, a table written
+ * at build time by `npm run calendar:generate` with `date-holidays`, whose Vietnamese lunisolar
+ * calendar (UTC+7 new moons, so 2007 and 2030 differ from the Chinese calendar) stays the source of
+ * truth; a unit test recomputes every year and fails when the table differs. We only ever count
+ * whole days from those two anchors, never do lunar arithmetic ourselves.
  *
- * Cost: `date-holidays` bundles every country's data (~800 KB JSON, ~120 ms to import here) and
- * takes a few ms per year, cached below. Its engine `date-holidays-parser` evaluates the same rule
- * strings without the data, should cold starts need it (add it as a direct dependency first).
+ * Loading `date-holidays` at run time would put ~1.4 MB minified (moment-timezone, every country's
+ * data, astronomia) and ~120 ms of import into each Lambda that computes due dates; the table is
+ * ~5 KB and needs no parsing beyond `YYYY-MM-DD`.
  */
-import Holidays from 'date-holidays';
 import {
   type CalendarDay,
   dayNumberOf,
@@ -19,10 +20,11 @@ import {
   isWeekend,
   weekdayOf,
 } from './civil-date.ts';
+import { LUNAR_DATES, LUNAR_DATES_FIRST_YEAR } from './lunar-dates.generated.ts';
+import { MAX_YEAR, MIN_YEAR } from './supported-years.ts';
 
-/** First and last years the calendar computes (Labor Code 2012 was in force for all of 2014). */
-export const MIN_YEAR = 2014;
-export const MAX_YEAR = 2199;
+export { MAX_YEAR, MIN_YEAR } from './supported-years.ts';
+
 /** Labor Code 2019 (45/2019/QH14) applies from 1 January 2021 and added a second National Day holiday. */
 export const LABOR_CODE_2019_FIRST_YEAR = 2021;
 
@@ -54,33 +56,23 @@ export const assertSupportedYear = (year: number): void => {
   }
 };
 
-const TET_RULE = 'vietnamese 1-0-1';
-const HUNG_KINGS_RULE = 'vietnamese 3-0-10';
-
-let lunarCalendar: Holidays | undefined;
 const anchorCache = new Map<number, { tetDay1: number; hungKingsDay: number }>();
 
 /**
  * Tết day 1 (mùng 1 tháng Giêng) and Hùng Kings day (10/3 Âm lịch) of a Gregorian year, as day
- * numbers. Uses only the library's documented rule grammar ("vietnamese M-L-D"), not its VN
- * holiday list, so a rename there cannot break us; a unit test checks both agree.
+ * numbers, from the generated table (date-holidays' rules "vietnamese 1-0-1" and "vietnamese 3-0-10",
+ * not its VN holiday list; a unit test checks both agree).
  */
 export const lunarAnchorsOf = (year: number): { tetDay1: number; hungKingsDay: number } => {
   assertSupportedYear(year);
   const cached = anchorCache.get(year);
   if (cached) return cached;
-  if (!lunarCalendar) {
-    lunarCalendar = new Holidays();
-    lunarCalendar.setHoliday(TET_RULE, { name: { en: 'Tet' }, type: 'public' });
-    lunarCalendar.setHoliday(HUNG_KINGS_RULE, { name: { en: 'Hung Kings' }, type: 'public' });
+  const entry = LUNAR_DATES[year - LUNAR_DATES_FIRST_YEAR];
+  if (!entry?.every((date) => date.startsWith(`${year}-`))) {
+    throw new Error(`lunar-dates.generated.ts has no dates for ${year}: run npm run calendar:generate`);
   }
-  const found = lunarCalendar.getHolidays(year);
-  const dayOf = (rule: string): number => {
-    const holiday = found.find((entry) => entry.rule === rule);
-    if (!holiday) throw new Error(`date-holidays gave no date for "${rule}" in ${year}`);
-    return dayNumberOf(holiday.date.slice(0, 10));
-  };
-  const anchors = { tetDay1: dayOf(TET_RULE), hungKingsDay: dayOf(HUNG_KINGS_RULE) };
+  const [tetDay1, hungKingsDay] = entry;
+  const anchors = { tetDay1: dayNumberOf(tetDay1), hungKingsDay: dayNumberOf(hungKingsDay) };
   // Tết day 1 always falls between 21 January and 20 February.
   const offset = anchors.tetDay1 - firstDayOfYear(year);
   if (offset < 20 || offset > 50)

@@ -10,7 +10,7 @@
  * - **Weekly rest**: Saturday and Sunday (40-hour week of state agencies, Decision 188/1999/QĐ-TTg).
  * - **Public holidays**, Labor Code 2019 art. 112(1) (from 2021; the 2012 Code art. 115 before):
  *   1 January; **Tết**, 5 days; Hùng Kings day (10/3 lunar); 30 April; 1 May; 2 September **plus one
- *   adjacent day** (from 2021 only). Lunar dates come from `date-holidays` (Vietnamese calendar).
+ *   adjacent day** (from 2021 only). Lunar dates: `date-holidays` (Vietnamese calendar) at build time.
  * - **Tết default** (art. 112(3): the Prime Minister fixes the days each year): the two days before
  *   Tết day 1, day 1 and the two after (D−2 … D+2) — or, when day 1 is a Tuesday, the last day of the
  *   old year and days 1–4 (D−1 … D+3), the only window that is Monday–Friday. This reproduces every
