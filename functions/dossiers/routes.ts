@@ -8,6 +8,18 @@ import { defineRoutes } from '#shared/http/route.ts';
 
 const idParam = z.strictObject({ id: z.uuid() });
 
+/** Who reads a dossier: its owner, the agencies of its workflow (leaders also from above), auditors. */
+const dossierReaders = {
+  roles: {
+    citizen: 'owner',
+    clerk: 'agency',
+    specialist: 'agency',
+    leader: 'agency-tree',
+    auditor: 'province',
+  },
+  deny: 'not-found',
+} as const;
+
 const DossierWithHistory = z
   .object({
     dossier: Dossier,

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { pdf } from '#tests/support/file-fixtures.ts';
 import { baseUrl, call, PROVINCE_ADMIN, tokenFor, unique } from '#tests/support/http.ts';
+import { receiveStep, testProcedure } from '#tests/support/procedures.ts';
 import { uploadFile } from '#tests/support/uploads.ts';
 
 const procedureCode = `VP-test-dinh-kem-${unique()}`;
@@ -31,18 +32,13 @@ const submit = (attachments: { fileId: string; paper: string }[], as = 'citizen.
 beforeAll(async () => {
   const created = await call('POST', '/v1/procedures', {
     as: PROVINCE_ADMIN,
-    body: {
+    body: testProcedure({
       code: procedureCode,
       name: 'Thủ tục thử nghiệm có đính kèm',
-      field: 'Thử nghiệm',
-      implementingLevels: ['commune'],
-      onlineLevel: 'full-process',
-      processingDays: 2,
-      fees: [],
       requiredPapers: [{ name: 'Bản sao giấy tờ', copies: 1, original: false }],
       formSchema: { type: 'object', properties: {}, additionalProperties: false },
       workflow: [
-        { id: 'tiep-nhan', name: 'Tiếp nhận', agency: { kind: 'receiving' }, role: 'clerk', workingDays: 0 },
+        receiveStep,
         {
           id: 'huyen',
           name: 'Huyện giải quyết',
@@ -52,7 +48,7 @@ beforeAll(async () => {
         },
       ],
       resultDelivery: ['online'],
-    },
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 });

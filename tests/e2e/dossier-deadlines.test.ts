@@ -17,6 +17,7 @@ import { outboxRecordsBetween } from '#shared/events/replay.ts';
 import type { DossierSyncPayload, ProgressPayload, SyncRecord } from '#shared/national-portal/payloads.ts';
 import { setClock } from '#shared/platform/clock.ts';
 import { type OwnPlatform, startOwnPlatform } from '#tests/support/own-platform.ts';
+import { receiveStep, testProcedure } from '#tests/support/procedures.ts';
 
 const ict = (local: string) => new Date(`${local}+07:00`);
 
@@ -39,25 +40,13 @@ beforeAll(async () => {
   setClock(ict('2027-02-26T09:00:00'), { frozen: true });
   const created = await platform.call('POST', '/v1/procedures', {
     as: 'admin.province',
-    body: {
+    body: testProcedure({
       code: procedureCode,
       name: 'Thủ tục thử nghiệm hạn xử lý',
-      field: 'Thử nghiệm',
-      implementingLevels: ['commune'],
-      onlineLevel: 'full-process',
-      processingDays: 2,
       fees: [{ code: 'LP-TN', name: 'Lệ phí thử nghiệm', kind: 'charge', amount: 10000 }],
       requiredPapers: [{ name: 'Đơn đề nghị', copies: 1, original: true }],
-      formSchema: {
-        $schema: 'https://json-schema.org/draft/2020-12/schema',
-        type: 'object',
-        title: 'Đơn đề nghị',
-        properties: { reason: { type: 'string', title: 'Lý do', minLength: 3, maxLength: 500 } },
-        required: ['reason'],
-        additionalProperties: false,
-      },
       workflow: [
-        { id: 'tiep-nhan', name: 'Tiếp nhận', agency: { kind: 'receiving' }, role: 'clerk', workingDays: 0 },
+        receiveStep,
         {
           id: 'xu-ly',
           name: 'Xử lý và phê duyệt',
@@ -67,8 +56,7 @@ beforeAll(async () => {
           requiresPayment: true,
         },
       ],
-      resultDelivery: ['counter', 'online'],
-    },
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 }, 120_000);

@@ -13,6 +13,7 @@ import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { outboxRecordsBetween } from '#shared/events/replay.ts';
 import { setClock } from '#shared/platform/clock.ts';
 import { type OwnPlatform, startOwnPlatform } from '#tests/support/own-platform.ts';
+import { receiveStep, testProcedure } from '#tests/support/procedures.ts';
 
 const ict = (local: string) => new Date(`${local}+07:00`);
 
@@ -40,25 +41,12 @@ beforeAll(async () => {
   setClock(ict('2027-01-20T09:00:00'), { frozen: true });
   const created = await platform.call('POST', '/v1/procedures', {
     as: 'admin.province',
-    body: {
+    body: testProcedure({
       code: procedureCode,
       name: 'Thủ tục liên thông thử nghiệm (xã → huyện)',
-      field: 'Thử nghiệm',
-      implementingLevels: ['commune'],
-      onlineLevel: 'full-process',
-      processingDays: 10,
-      fees: [],
       requiredPapers: [{ name: 'Đơn đề nghị', copies: 1, original: true }],
-      formSchema: {
-        $schema: 'https://json-schema.org/draft/2020-12/schema',
-        type: 'object',
-        title: 'Đơn đề nghị',
-        properties: { reason: { type: 'string', title: 'Lý do', minLength: 3, maxLength: 500 } },
-        required: ['reason'],
-        additionalProperties: false,
-      },
       workflow: [
-        { id: 'tiep-nhan', name: 'Tiếp nhận', agency: { kind: 'receiving' }, role: 'clerk', workingDays: 0 },
+        receiveStep,
         {
           id: 'tham-tra',
           name: 'UBND xã thẩm tra',
@@ -74,8 +62,7 @@ beforeAll(async () => {
           workingDays: 7,
         },
       ],
-      resultDelivery: ['counter', 'online'],
-    },
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 }, 120_000);

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { call, PROVINCE_ADMIN, unique } from '#tests/support/http.ts';
+import { testProcedure } from '#tests/support/procedures.ts';
 
 type Dossier = {
   id: string;
@@ -42,27 +43,11 @@ const act = (id: string, as: string, body: Record<string, unknown>, headers: Rec
 beforeAll(async () => {
   const created = await call('POST', '/v1/procedures', {
     as: PROVINCE_ADMIN,
-    body: {
+    body: testProcedure({
       code: procedureCode,
       name: 'Xác nhận thử nghiệm (cấp xã)',
-      field: 'Thử nghiệm',
-      implementingLevels: ['commune'],
-      onlineLevel: 'full-process',
-      processingDays: 2,
-      fees: [],
-      requiredPapers: [],
-      formSchema: {
-        type: 'object',
-        properties: { reason: { type: 'string', title: 'Lý do', minLength: 3 } },
-        required: ['reason'],
-        additionalProperties: false,
-      },
-      workflow: [
-        { id: 'tiep-nhan', name: 'Tiếp nhận', agency: { kind: 'receiving' }, role: 'clerk', workingDays: 0 },
-        { id: 'xu-ly', name: 'Xử lý và ký', agency: { kind: 'receiving' }, role: 'leader', workingDays: 2 },
-      ],
       resultDelivery: ['counter', 'online', 'postal'],
-    },
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
 });

@@ -20,6 +20,7 @@ import type { SyncRecord } from '#shared/national-portal/payloads.ts';
 import { listSyncRecords } from '#shared/national-portal/repository.ts';
 import { SYNC_CONTRACTS, syncDossierEvent } from '#shared/national-portal/sync.ts';
 import { call, PROVINCE_ADMIN, unique } from '#tests/support/http.ts';
+import { testProcedure } from '#tests/support/procedures.ts';
 
 const procedureCode = `VP-test-dvcqg-${unique()}`;
 let dossierId = '';
@@ -29,26 +30,15 @@ let receiveDetail: EventDetail<unknown>;
 beforeAll(async () => {
   const created = await call('POST', '/v1/procedures', {
     as: PROVINCE_ADMIN,
-    body: {
+    body: testProcedure({
       code: procedureCode,
       name: 'Thủ tục thử nghiệm đồng bộ',
-      field: 'Thử nghiệm',
-      implementingLevels: ['commune'],
       onlineLevel: 'partial',
-      processingDays: 3,
-      fees: [],
-      requiredPapers: [],
-      formSchema: {
-        type: 'object',
-        properties: { reason: { type: 'string', title: 'Lý do', minLength: 3 } },
-        required: ['reason'],
-        additionalProperties: false,
-      },
       workflow: [
         { id: 'xu-ly', name: 'Xử lý', agency: { kind: 'receiving' }, role: 'clerk', workingDays: 3 },
       ],
       resultDelivery: ['counter'],
-    },
+    }),
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const from = new Date(Date.now() - 1_000);
