@@ -60,16 +60,7 @@ export const dossierRoutes = defineRoutes({
     path: '/v1/dossiers/{id}',
     summary: 'A dossier with its history and the actions the caller may take',
     tags: ['Dossiers'],
-    access: {
-      roles: {
-        citizen: 'owner',
-        clerk: 'agency',
-        specialist: 'agency',
-        leader: 'agency-tree',
-        auditor: 'province',
-      },
-      deny: 'not-found',
-    },
+    access: dossierReaders,
     request: { params: idParam },
     responses: { 200: { description: 'The dossier (ETag = version)', schema: DossierWithHistory } },
   },
@@ -97,16 +88,7 @@ export const dossierRoutes = defineRoutes({
     description:
       'Every agency of the dossier’s workflow reads its attachments, also outside the uploader’s agency tree.',
     tags: ['Dossiers'],
-    access: {
-      roles: {
-        citizen: 'owner',
-        clerk: 'agency',
-        specialist: 'agency',
-        leader: 'agency-tree',
-        auditor: 'province',
-      },
-      deny: 'not-found',
-    },
+    access: dossierReaders,
     request: {
       params: z.strictObject({ id: z.uuid(), fileId: z.uuid() }),
       query: z.strictObject({ redirect: z.optional(z.enum(['true', 'false'])) }),
