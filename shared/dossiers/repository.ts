@@ -33,7 +33,7 @@ import type { Procedure } from '../procedures/procedure.ts';
 import { requireProcedure } from '../procedures/repository.ts';
 import { resolveStepAgency, totalFees } from '../procedures/workflow.ts';
 import { apologyLetter } from './apology-letter.ts';
-import { dueDateOf, workingCalendar } from './deadline.ts';
+import { DUE_SOON_WORKING_DAYS, dueDateOf, workingCalendar } from './deadline.ts';
 import {
   type Dossier,
   type HistoryEntry,
@@ -604,7 +604,7 @@ export async function listQueue(filter: QueueFilter): Promise<Page<Dossier>> {
     } else if (filter.due === 'soon') {
       condition += ' AND GSI1SK BETWEEN :now AND :soon';
       values[':now'] = now.toISOString();
-      values[':soon'] = `${workingCalendar().addWorkingDays(now, 2).toISOString()}~`;
+      values[':soon'] = `${workingCalendar().addWorkingDays(now, DUE_SOON_WORKING_DAYS).toISOString()}~`;
     }
     input = { IndexName: 'GSI1', KeyConditionExpression: condition, ExpressionAttributeValues: values };
   }
