@@ -58,6 +58,8 @@ export async function startLocalEvents(options: {
   prefix: string;
   tableName: string;
   checkpointFile?: string;
+  /** Run scheduled workers on their local timers (tests run them on demand instead). */
+  runSchedules?: boolean;
 }): Promise<LocalEvents> {
   const busName = `${options.prefix}-bus`;
   const bus = createLocalEventBus({
@@ -106,7 +108,7 @@ export async function startLocalEvents(options: {
   });
 
   const timers = workers.flatMap((worker) =>
-    worker.trigger.kind === 'schedule' && worker.trigger.localEveryMs
+    options.runSchedules !== false && worker.trigger.kind === 'schedule' && worker.trigger.localEveryMs
       ? [
           setInterval(
             () =>

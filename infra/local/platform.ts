@@ -43,6 +43,8 @@ export interface LocalPlatformOptions {
   logLevel?: string;
   /** Where the local issuer keeps its signing key (PKCS#8); by default under persistDir, else in memory. */
   issuerKeyFile?: string;
+  /** Run scheduled workers on timers (default); tests turn this off and run them on demand. */
+  runSchedules?: boolean;
 }
 
 export interface LocalPlatform {
@@ -179,6 +181,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         ...(options.persistDir
           ? { checkpointFile: join(resolve(options.persistDir), 'stream-checkpoints.json') }
           : {}),
+        runSchedules: options.runSchedules ?? true,
       });
       Object.assign(env, events.env);
       mark('events');

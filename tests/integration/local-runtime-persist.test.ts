@@ -31,6 +31,7 @@ describe('local runtime persistence', () => {
         persistDir: dir,
         logLevel: 'SILENT',
         prefix: 'persist-test',
+        runSchedules: false,
       });
       const token = await tokenOf(first.baseUrl, 'admin.province');
       const created = await fetch(`${first.baseUrl}/v1/agencies`, {
@@ -49,6 +50,7 @@ describe('local runtime persistence', () => {
         persistDir: dir,
         logLevel: 'SILENT',
         prefix: 'persist-test',
+        runSchedules: false,
       });
       try {
         // The token minted before the restart still verifies: same key.

@@ -14,10 +14,12 @@ let keyDir: string | undefined;
 export async function setup(project: TestProject) {
   keyDir = await mkdtemp(join(tmpdir(), 'vnpp-issuer-'));
   const issuerKeyFile = join(keyDir, 'issuer-key.pem');
+  // Scheduled workers run on demand (POST /local/workers/<id>/run), never behind a test's back.
   platform = await startLocalPlatform({
     port: 0,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
     issuerKeyFile,
+    runSchedules: false,
   });
   project.provide('baseUrl', platform.baseUrl);
   project.provide('platformEnv', platform.env);

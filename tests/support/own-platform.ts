@@ -17,7 +17,7 @@ export interface OwnPlatform extends LocalPlatform {
 
 export async function startOwnPlatform(options: LocalPlatformOptions = {}): Promise<OwnPlatform> {
   const savedEnv = { ...process.env };
-  const platform = await startLocalPlatform({ port: 0, logLevel: 'SILENT', ...options });
+  const platform = await startLocalPlatform({ port: 0, logLevel: 'SILENT', runSchedules: false, ...options });
   const tokens = new Map<string, string>();
   const tokenFor = async (username: string) => {
     if (!tokens.has(username)) {
