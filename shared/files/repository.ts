@@ -7,7 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { FileConfirmedV1 } from '#events/files/file-confirmed.v1.ts';
 import { ConflictError, NotFoundError } from '../http/errors.ts';
 import { ddb } from '../platform/aws-clients.ts';
-import { type ChangeContext, commitChange } from '../platform/change.ts';
+import { type Change, type ChangeContext, commitChange } from '../platform/change.ts';
 import { nowIso, tableName } from '../platform/table.ts';
 import type { FileRecord, RejectionReason } from './file.ts';
 import { ENTITY_FILE, fileKey } from './keys.ts';
@@ -105,38 +105,51 @@ const pendingAtVersion = (version: number) => ({
   ExpressionAttributeValues: { ':pending': 'pending', ':version': version },
 });
 
-/** pending → confirmed: no TTL any more; emits FileConfirmed to the file's agency. */
-export async function markConfirmed(stored: StoredFile, context: ChangeContext): Promise<StoredFile> {
-  const before = stored.file;
-  const now = nowIso();
+/** The settled record: no confirmation deadline any more, next version. */
+function settledFields(before: FileRecord, now: string) {
   const { confirmBy: _deadline, ...rest } = before;
-  const file: FileRecord = {
-    ...rest,
-    status: 'confirmed',
-    confirmedAt: now,
-    updatedAt: now,
-    version: before.version + 1,
-  };
+  return { ...rest, updatedAt: now, version: before.version + 1 };
+}
+
+/** pending → confirmed or rejected, once: the write is conditional on the pending version read. */
+async function settle(
+  stored: StoredFile,
+  context: ChangeContext,
+  outcome: { file: FileRecord; action: string; expiresAt?: number; events?: Change['events'] },
+): Promise<StoredFile> {
+  const { file } = outcome;
   const after: StoredFile = { ...stored, file };
   await commitChange({
     context,
     agencyCode: file.agencyCode,
-    action: 'file.confirmed',
+    action: outcome.action,
     entity: { type: ENTITY_FILE, id: file.id },
-    before,
+    before: stored.file,
     after: file,
     writes: [
       {
         item: {
           Put: {
             TableName: tableName(),
-            Item: toItem(after, undefined),
-            ...pendingAtVersion(before.version),
+            Item: toItem(after, outcome.expiresAt),
+            ...pendingAtVersion(stored.file.version),
           },
         },
         onConditionFailed: () => new FileAlreadySettled(),
       },
     ],
+    ...(outcome.events ? { events: outcome.events } : {}),
+  });
+  return after;
+}
+
+/** pending → confirmed: no TTL any more; emits FileConfirmed to the file's agency. */
+export async function markConfirmed(stored: StoredFile, context: ChangeContext): Promise<StoredFile> {
+  const now = nowIso();
+  const file: FileRecord = { ...settledFields(stored.file, now), status: 'confirmed', confirmedAt: now };
+  return settle(stored, context, {
+    file,
+    action: 'file.confirmed',
     events: [
       {
         contract: FileConfirmedV1,
@@ -154,7 +167,6 @@ export async function markConfirmed(stored: StoredFile, context: ChangeContext):
       },
     ],
   });
-  return after;
 }
 
 /** pending → rejected, with the reason; the record stays a week so a repeated confirm answers the same. */
@@ -163,36 +175,10 @@ export async function markRejected(
   rejection: { reason: RejectionReason; detail: string },
   context: ChangeContext,
 ): Promise<StoredFile> {
-  const before = stored.file;
   const now = nowIso();
-  const { confirmBy: _deadline, ...rest } = before;
-  const file: FileRecord = {
-    ...rest,
-    status: 'rejected',
-    rejection: { ...rejection, at: now },
-    updatedAt: now,
-    version: before.version + 1,
-  };
-  const after: StoredFile = { ...stored, file };
-  await commitChange({
-    context,
-    agencyCode: file.agencyCode,
+  return settle(stored, context, {
+    file: { ...settledFields(stored.file, now), status: 'rejected', rejection: { ...rejection, at: now } },
     action: 'file.rejected',
-    entity: { type: ENTITY_FILE, id: file.id },
-    before,
-    after: file,
-    writes: [
-      {
-        item: {
-          Put: {
-            TableName: tableName(),
-            Item: toItem(after, epochSeconds(now) + REJECTED_RETENTION_SECONDS),
-            ...pendingAtVersion(before.version),
-          },
-        },
-        onConditionFailed: () => new FileAlreadySettled(),
-      },
-    ],
+    expiresAt: epochSeconds(now) + REJECTED_RETENTION_SECONDS,
   });
-  return after;
 }
