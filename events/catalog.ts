@@ -22,10 +22,3 @@ export const eventCatalog: readonly EventContract[] = [
   FileConfirmedV1,
   ProcedurePublishedV1,
 ];
-
-export function findContract(source: string, detailType: string, version: number): EventContract | undefined {
-  return eventCatalog.find(
-    (contract) =>
-      contract.source === source && contract.detailType === detailType && contract.version === version,
-  );
-}

@@ -4,8 +4,8 @@
  * bus applies the same patterns with EventBridge semantics (./pattern.ts).
  *
  * Rules select by `detail-type` and by agency: `detail.recipients` holds the agency codes an event
- * concerns, so `forAgency()` builds the pattern an agency system (or a consumer of one agency's
- * events) subscribes with.
+ * concerns, so `{ 'detail-type': [...], detail: { recipients: ['<agency code>'] } }` is the pattern
+ * of a consumer of one agency's events (webhooks apply the same visibility in shared/subscriptions).
  */
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
@@ -17,12 +17,6 @@ export interface EventRule {
   /** A worker of functions/workers.ts with an `event-rule` trigger. */
   readonly workerId: string;
 }
-
-/** Events of the given types that concern one agency. */
-export const forAgency = (agencyCode: string, detailTypes: readonly string[]): EventPattern => ({
-  'detail-type': [...detailTypes],
-  detail: { recipients: [agencyCode] },
-});
 
 export const eventRules: EventRule[] = [
   {

@@ -14,7 +14,3 @@ export async function ancestorsOf(code: string): Promise<readonly string[] | und
   cache.set(code, { ancestors, at: Date.now() });
   return ancestors;
 }
-
-export function clearAncestorCache(): void {
-  cache.clear();
-}

@@ -27,14 +27,6 @@ export const DOSSIER_STATUSES = [
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 
 export const FINAL_STATUSES: readonly DossierStatus[] = ['returned', 'denied', 'cancelled'];
-/** Statuses in which the legal clock runs (pauses excepted). */
-export const OPEN_STATUSES: readonly DossierStatus[] = [
-  'received',
-  'processing',
-  'awaiting-supplement',
-  'approved',
-  'released',
-];
 
 export const DOSSIER_ACTIONS = [
   'receive',

@@ -1,10 +1,3 @@
-/**
- * The Lambda router shared by every domain function. One middleware order everywhere:
- * Powertools (logger context, tracer, metrics) → dispatch: size limit → authentication → role →
- * zod parsing of path, query, headers and body → idempotency → the use case → response shaping,
- * with every error mapped to problem+json in one place (problem.ts).
- */
-import { createHash } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -291,6 +284,3 @@ export function toResponse(reply: Reply): APIGatewayProxyStructuredResultV2 {
     body: JSON.stringify(reply.body),
   };
 }
-
-/** Stable hash, e.g. for weak ETags of generated documents. */
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -38,17 +38,3 @@ export function assertIfMatch(ifMatch: number[] | '*' | undefined, currentVersio
   if (currentVersion === undefined) throw new PreconditionFailedError('The resource does not exist');
   if (ifMatch !== '*' && !ifMatch.includes(currentVersion)) throw new PreconditionFailedError();
 }
-
-/**
- * The condition a write adds for If-Match (`#version` must be named `version` by the caller):
- * none for absent or `*` (existence is checked anyway), `#version IN (...)` for a list of tags.
- */
-export function ifMatchCondition(ifMatch: number[] | '*' | undefined): {
-  expression?: string;
-  values: Record<string, number>;
-} {
-  if (ifMatch === undefined || ifMatch === '*') return { values: {} };
-  if (ifMatch.length === 0) throw new PreconditionFailedError();
-  const values = Object.fromEntries(ifMatch.map((version, i) => [`:ifMatch${i}`, version]));
-  return { expression: `#version IN (${Object.keys(values).join(', ')})`, values };
-}

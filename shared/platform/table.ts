@@ -1,5 +1,3 @@
-/** Helpers shared by every repository of the main table. */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { now } from './clock.ts';
 import { ENV, requireEnv } from './env.ts';
 
@@ -16,14 +14,6 @@ export function stripKeys<T extends Record<string, unknown>>(item: T): Omit<T, `
     result[name] = value;
   }
   return result as Omit<T, 'PK' | 'SK' | 'entityType'>;
-}
-
-/** The cancellation reason codes of a failed transaction, by position; undefined for other errors. */
-export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((reason) =>
-    reason.Code === 'None' ? undefined : reason.Code,
-  );
 }
 
 export function isConditionalCheckFailed(error: unknown): boolean {
