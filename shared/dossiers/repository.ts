@@ -111,12 +111,14 @@ const byOf = (context: ChangeContext) =>
     ? { username: context.actor.username, roles: [...context.actor.roles] }
     : { username: context.actor.name, roles: [] };
 
-async function resolveSteps(procedure: Procedure, receiving: { code: string; ancestors: string[] }) {
-  const levels = new Map<string, string>();
-  for (const code of [receiving.code, ...receiving.ancestors]) {
-    const agency = await getAgency(code);
-    if (agency) levels.set(code, agency.level);
-  }
+async function resolveSteps(
+  procedure: Procedure,
+  receiving: { code: string; level: string; ancestors: string[] },
+) {
+  // The receiving agency is already loaded; its ancestors' levels are read together.
+  const levels = new Map<string, string>([[receiving.code, receiving.level]]);
+  const ancestors = await Promise.all(receiving.ancestors.map((code) => getAgency(code)));
+  for (const agency of ancestors) if (agency) levels.set(agency.code, agency.level);
   return procedure.workflow.map((step) => {
     let agencyCode: string;
     try {

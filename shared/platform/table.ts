@@ -1,3 +1,4 @@
+/** Helpers shared by every repository of the main table. */
 import { now } from './clock.ts';
 import { ENV, requireEnv } from './env.ts';
 

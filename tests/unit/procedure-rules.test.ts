@@ -1,6 +1,6 @@
 /** Procedure catalog rules: schema and cross-field validation, fee totals, step agency resolution. */
 import { describe, expect, it } from 'vitest';
-import vinhPhuc, { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
+import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { CreateProcedure, procedureIssues, UpdateProcedure } from '#shared/procedures/procedure.ts';
 import {
   resolveStepAgency,
@@ -8,6 +8,7 @@ import {
   totalFees,
   workflowDays,
 } from '#shared/procedures/workflow.ts';
+import { ancestorsOf, levelOf } from '#tests/support/demo-tree.ts';
 
 const formSchema = {
   type: 'object',
@@ -161,19 +162,7 @@ describe('fee totals', () => {
 });
 
 describe('resolveStepAgency on the Vĩnh Phúc tree', () => {
-  const byCode = new Map(vinhPhuc.agencies.map((agency) => [agency.code, agency]));
-  const levelOf = (code: string) => byCode.get(code)?.level;
-  const receivingAt = (code: string) => {
-    const ancestors: string[] = [];
-    for (
-      let parent = byCode.get(code)?.parentCode ?? null;
-      parent;
-      parent = byCode.get(parent)?.parentCode ?? null
-    ) {
-      ancestors.unshift(parent);
-    }
-    return { code, ancestors };
-  };
+  const receivingAt = (code: string) => ({ code, ancestors: ancestorsOf(code) });
   const step = (agency: CreateProcedure['workflow'][number]['agency']) => ({
     id: 'buoc',
     name: 'Bước',
