@@ -37,6 +37,9 @@ export const dayNumberOf = (text: CalendarDay): number => {
 export const formatCalendarDay = (day: number): CalendarDay =>
   new Date(day * DAY_MS).toISOString().slice(0, 10);
 
+/** The civil day (`YYYY-MM-DD`) of an instant in Vietnam. */
+export const vietnamDayOf = (instant: Date): CalendarDay => formatCalendarDay(localDayOf(instant.getTime()));
+
 /** Milliseconds since the epoch of an instant; throws a RangeError for an invalid Date. */
 export const instantMs = (instant: Date, what = 'instant'): number => {
   const ms = instant.getTime();

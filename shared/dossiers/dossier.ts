@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { agencyCodeSchema } from '#shared/agencies/agency.ts';
+import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
 import { DOSSIER_ACTIONS, DOSSIER_STATUSES } from './state-machine.ts';
 
 /**
@@ -199,8 +200,7 @@ export const HistoryEntry = z
   .register(z.globalRegistry, { id: 'DossierHistoryEntry' });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
-const vietnamDay = (iso: string): string =>
-  new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+const vietnamDay = (iso: string): string => vietnamDayOf(new Date(iso));
 
 /**
  * The outcome of a returned dossier against its appointment date: early when returned on an

@@ -10,6 +10,7 @@ import {
   DossierSubmittedV1,
 } from '#events/dossiers/dossier-events.v1.ts';
 import { getAgency } from '../agencies/repository.ts';
+import { vietnamDayOf } from '../calendar/civil-date.ts';
 import { getStoredFile } from '../files/repository.ts';
 import type { Principal } from '../http/auth.ts';
 import {
@@ -345,8 +346,7 @@ export async function dossierHistory(
 }
 
 /** Vietnam calendar day as yymmdd, for dossier numbers. */
-const yymmdd = (iso: string) =>
-  new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(2, 10).replace(/-/g, '');
+const yymmdd = (iso: string) => vietnamDayOf(new Date(iso)).slice(2).replace(/-/g, '');
 
 export interface TransitionRequest {
   readonly id: string;

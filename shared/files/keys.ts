@@ -22,6 +22,7 @@
  * that were never confirmed, or were rejected but not deleted. `yyyy/mm` is the month the upload was
  * requested, in Vietnam time (UTC+7).
  */
+import { vietnamDayOf } from '../calendar/civil-date.ts';
 
 export const ENTITY_FILE = 'file';
 
@@ -29,12 +30,10 @@ export const fileKey = (id: string) => ({ PK: `FILE#${id}`, SK: 'META' });
 
 export const INCOMING_PREFIX = 'incoming/';
 
-const VIETNAM_OFFSET_MS = 7 * 3600 * 1000;
-
 /** `yyyy/mm` of an instant in Vietnam time. */
 export function monthPath(at: Date): string {
-  const local = new Date(at.getTime() + VIETNAM_OFFSET_MS).toISOString();
-  return `${local.slice(0, 4)}/${local.slice(5, 7)}`;
+  const day = vietnamDayOf(at);
+  return `${day.slice(0, 4)}/${day.slice(5, 7)}`;
 }
 
 export const objectKeyOf = (agencyCode: string, createdAt: Date, fileId: string): string =>

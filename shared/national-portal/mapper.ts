@@ -11,21 +11,20 @@
  * | any other action (assign, forward, approve)               | CapNhatTienDoHoSoMC                      |
  * Before receipt (no dossier number) nothing is pushed unless `syncOnSubmit`.
  */
+
 import type { Actor } from '#events/envelope.ts';
+import { VIETNAM_UTC_OFFSET_MS } from '../calendar/civil-date.ts';
 import type { Dossier } from '../dossiers/dossier.ts';
 import { type DossierAction, type DossierStatus, FINAL_STATUSES } from '../dossiers/state-machine.ts';
 import type { FeeLine } from '../procedures/procedure.ts';
 import type { DossierSyncPayload, PortalService, ProgressPayload } from './payloads.ts';
-
-/** Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving since 1975). */
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 
 /** An ISO 8601 instant as the portal's `yyyyMMddHHmmss` in Vietnam time; "" when absent. */
 export function toPortalDateTime(iso: string | null | undefined): string {
   if (!iso) return '';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new RangeError(`Not a date: ${iso}`);
-  const local = new Date(ms + VIETNAM_OFFSET_MS).toISOString(); // yyyy-MM-ddTHH:mm:ss.sssZ
+  const local = new Date(ms + VIETNAM_UTC_OFFSET_MS).toISOString(); // yyyy-MM-ddTHH:mm:ss.sssZ
   return `${local.slice(0, 4)}${local.slice(5, 7)}${local.slice(8, 10)}${local.slice(11, 13)}${local.slice(14, 16)}${local.slice(17, 19)}`;
 }
 
