@@ -59,10 +59,13 @@ const SOURCE_MAPS: Record<SourceMapMode, BuildOptions['sourcemap']> = {
  * bundle (not part of the module graph) and are left out.
  */
 export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
-  const refused = (['preCompilation', 'esbuildArgs', 'nodeModules', 'inject', 'tsconfig'] as const).filter(
+  const refused = (['preCompilation', 'nodeModules', 'inject', 'tsconfig'] as const).filter(
     (name) => bundling[name] !== undefined,
   );
+  const { '--alias': aliases, ...otherArgs } = bundling.esbuildArgs ?? {};
+  if (Object.keys(otherArgs).length) refused.push(...(Object.keys(otherArgs) as typeof refused));
   if (refused.length) throw new Error(`The bench cannot reproduce bundling options: ${refused.join(', ')}`);
+  const alias = aliasesOf(aliases);
   if (bundling.externalModules === undefined) {
     throw new Error(
       'Set externalModules explicitly: the CDK default depends on the runtime and feature flags',
@@ -85,7 +88,22 @@ export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
     ...(bundling.mainFields ? { mainFields: [...bundling.mainFields] } : {}),
+    ...(alias ? { alias } : {}),
   };
+}
+
+/** `--alias` as NodejsFunction passes it (`--alias:from=to`, one per array item) → esbuild's `alias`. */
+function aliasesOf(value: string | boolean | string[] | undefined): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  if (!items.length) throw new Error('--alias needs from=to');
+  return Object.fromEntries(
+    items.map((item) => {
+      const at = item.indexOf('=');
+      if (at <= 0) throw new Error(`--alias ${item}: expected from=to`);
+      return [item.slice(0, at), item.slice(at + 1)];
+    }),
+  );
 }
 
 /** `node_modules/@smithy/core/dist-es/x.js` → `@smithy/core`; `shared/http/auth.ts` → `shared/http`. */

@@ -11,6 +11,12 @@ export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
 /** Matches the runtime DomainFunction deploys (nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';
 
+/**
+ * Bundled in place of the AWS SDK's default credential chain (see the module). Relative to the
+ * repository root, esbuild's working directory in CDK and in the bench.
+ */
+export const LAMBDA_CREDENTIALS_MODULE = './shared/platform/lambda-credentials.ts';
+
 export const LAMBDA_BUNDLING = {
   format: OutputFormat.ESM,
   target: LAMBDA_NODE_TARGET,
@@ -25,4 +31,8 @@ export const LAMBDA_BUNDLING = {
   banner:
     "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
   logLevel: LogLevel.ERROR,
+  esbuildArgs: {
+    // Lambda gives credentials in the environment: the SDK's full default chain is not bundled.
+    '--alias': [`@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS_MODULE}`],
+  },
 } satisfies BundlingOptions;

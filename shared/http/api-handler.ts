@@ -1,13 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { ancestorsOf as defaultAncestorsOf } from '../agencies/directory.ts';
 import type { ChangeContext } from '../platform/change.ts';
-import { logger, metrics, tracer } from '../platform/observability.ts';
+import { logger, metrics } from '../platform/observability.ts';
 import {
   type AccessTarget,
   type AncestorLookup,
@@ -246,7 +245,6 @@ export function createApiHandler<T extends RouteTable>(
 
   return middy(dispatch)
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }
 
