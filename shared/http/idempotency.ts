@@ -1,25 +1,32 @@
 /**
- * `Idempotency-Key` on creating POSTs, with Powertools Idempotency over the main table.
- * Records are per caller (partition `IDEMPOTENCY#<sub>`, sort key = operation + key hash), kept 24 h.
+ * `Idempotency-Key` on creating POSTs, stored in the main table. Records are per caller (partition
+ * `IDEMPOTENCY#<sub>`, sort key = operation + SHA-256 of the key), kept 24 h (TTL `expiresAt`).
  * A replay returns the stored response with `Idempotent-Replayed: true`; the same key with a
- * different request is 422; a concurrent duplicate while the first is running is 409.
+ * different request is 422; a concurrent duplicate while the first is running is 409; a request that
+ * fails stores nothing (its record is deleted), so the client may retry with the same key.
+ *
+ * The protocol of Powertools Idempotency (in-progress record written conditionally, completed with
+ * the response, deleted on failure; an in-progress record left by a crashed invocation expires with
+ * the invocation's remaining time), in three conditional writes of our own: Powertools Idempotency
+ * bundled its JMESPath engine and persistence layers (about 45 KB minified in every API function) for
+ * what is here one key and one payload hash.
  */
 import { createHash } from 'node:crypto';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { dynamoClient } from '../platform/aws-clients.ts';
-import { ENV, requireEnv } from '../platform/env.ts';
+import { ddb } from '../platform/aws-clients.ts';
+import { logger } from '../platform/observability.ts';
+import { isConditionalCheckFailed, tableName } from '../platform/table.ts';
 import { HttpProblem } from './errors.ts';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+
+export const ENTITY_IDEMPOTENCY = 'idempotency';
+
+/** How long an in-progress record blocks duplicates when the invocation's remaining time is unknown. */
+const DEFAULT_IN_PROGRESS_MS = 60_000;
 
 export interface IdempotentCall {
   operationId: string;
@@ -30,42 +37,102 @@ export interface IdempotentCall {
   context: Context;
 }
 
+interface IdempotencyRecord {
+  status: 'IN_PROGRESS' | 'COMPLETED';
+  fingerprint: string;
+  /** Epoch ms after which an IN_PROGRESS record no longer blocks (the invocation is over). */
+  inProgressUntil?: number;
+  /** The stored response (JSON), on COMPLETED records. */
+  response?: string;
+  /** TTL, epoch seconds. */
+  expiresAt: number;
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function idempotencyRecordKey(call: Pick<IdempotentCall, 'operationId' | 'callerSub' | 'key'>) {
+  return { PK: `IDEMPOTENCY#${call.callerSub}`, SK: `${call.operationId}#${sha256Hex(call.key)}` };
+}
+
+function remainingMs(context: Context): number {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NaN;
+  return Number.isFinite(remaining) && remaining > 0 ? remaining : DEFAULT_IN_PROGRESS_MS;
+}
+
 export async function runIdempotent(
   call: IdempotentCall,
   run: () => Promise<APIGatewayProxyStructuredResultV2>,
 ): Promise<{ response: APIGatewayProxyStructuredResultV2; replayed: boolean }> {
-  const config = new IdempotencyConfig({
-    eventKeyJmesPath: 'key',
-    payloadValidationJmesPath: 'fingerprint',
-    expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
-    throwOnNoIdempotencyKey: true,
-  });
-  config.registerLambdaContext(call.context);
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: requireEnv(ENV.tableName),
-    keyAttr: 'PK',
-    sortKeyAttr: 'SK',
-    staticPkValue: `IDEMPOTENCY#${call.callerSub}`,
-    expiryAttr: 'expiresAt',
-    awsSdkV3Client: dynamoClient(),
-  });
-  let executed = false;
-  const idempotent = makeIdempotent(
-    async (_input: { key: string; fingerprint: string }) => {
-      executed = true;
-      return run();
-    },
-    { persistenceStore, config, keyPrefix: call.operationId },
-  );
+  const key = idempotencyRecordKey(call);
+  const fingerprint = sha256Hex(call.fingerprint);
+  const now = Date.now();
   try {
-    const response = await idempotent({
-      key: call.key,
-      fingerprint: createHash('sha256').update(call.fingerprint).digest('hex'),
-    });
-    return { response, replayed: !executed };
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...key,
+          entityType: ENTITY_IDEMPOTENCY,
+          status: 'IN_PROGRESS',
+          fingerprint,
+          inProgressUntil: now + remainingMs(call.context),
+          expiresAt: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        } satisfies IdempotencyRecord & typeof key & { entityType: string },
+        // Free, expired (TTL deletion lags), or left in progress by an invocation that is over.
+        ConditionExpression:
+          'attribute_not_exists(PK) OR expiresAt < :nowSeconds OR (#status = :inProgress AND inProgressUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':nowSeconds': Math.floor(now / 1000),
+          ':now': now,
+          ':inProgress': 'IN_PROGRESS',
+        },
+      }),
+    );
   } catch (error) {
-    if (error instanceof IdempotencyValidationError) throw new HttpProblem('idempotency-key-reused');
-    if (error instanceof IdempotencyAlreadyInProgressError) throw new HttpProblem('idempotency-in-progress');
+    if (!isConditionalCheckFailed(error)) throw error;
+    return { response: await existingResponse(key, fingerprint), replayed: true };
+  }
+
+  let response: APIGatewayProxyStructuredResultV2;
+  try {
+    response = await run();
+  } catch (error) {
+    // Nothing is stored for a failure: the same key may be retried.
+    await ddb().send(new DeleteCommand({ TableName: tableName(), Key: key }));
     throw error;
   }
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: 'SET #status = :completed, #response = :response REMOVE inProgressUntil',
+        ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':response': JSON.stringify(response) },
+      }),
+    );
+  } catch (error) {
+    // The change is committed: answer it. A retry after the in-progress window runs the operation
+    // again, which the domain's own uniqueness conditions refuse (409), as without a key.
+    logger.warn('idempotency record not completed', { error: error as Error, operationId: call.operationId });
+  }
+  return { response, replayed: false };
+}
+
+async function existingResponse(
+  key: { PK: string; SK: string },
+  fingerprint: string,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const { Item } = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+  );
+  const record = Item as IdempotencyRecord | undefined;
+  // Deleted meanwhile (the first request failed): the client retries and takes the key.
+  if (!record) throw new HttpProblem('idempotency-in-progress');
+  if (record.fingerprint !== fingerprint) throw new HttpProblem('idempotency-key-reused');
+  if (record.status !== 'COMPLETED' || record.response === undefined)
+    throw new HttpProblem('idempotency-in-progress');
+  return JSON.parse(record.response) as APIGatewayProxyStructuredResultV2;
 }
