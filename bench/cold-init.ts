@@ -10,12 +10,18 @@ import { pathToFileURL } from 'node:url';
 import { LAMBDA_NODE_OPTIONS } from '#infra/cdk/bundling.ts';
 import { type Summary, summarize } from './stats.ts';
 
-/** Prints the import time of the module named by the first argument, as JSON, and exits. */
+/**
+ * Prints the import time of the module named by the first argument, as JSON, and exits: wall-clock
+ * and the CPU time the process spent meanwhile (user + system, all threads), which moves much less
+ * than wall-clock when other processes share the cores.
+ */
 const PROBE = `
+const cpu = process.cpuUsage();
 const started = performance.now();
 await import(process.argv[1]);
 const ms = performance.now() - started;
-process.stdout.write(JSON.stringify({ ms }));
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ ms, cpuMs: (used.user + used.system) / 1000 }));
 process.exit(0);
 `;
 
@@ -50,7 +56,12 @@ export function lambdaLikeEnvironment(functionId: string): NodeJS.ProcessEnv {
   };
 }
 
-function importOnce(file: string, env: NodeJS.ProcessEnv): Promise<number> {
+interface ImportTime {
+  ms: number;
+  cpuMs: number;
+}
+
+function importOnce(file: string, env: NodeJS.ProcessEnv): Promise<ImportTime> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -62,7 +73,7 @@ function importOnce(file: string, env: NodeJS.ProcessEnv): Promise<number> {
           return;
         }
         try {
-          resolve((JSON.parse(stdout) as { ms: number }).ms);
+          resolve(JSON.parse(stdout) as ImportTime);
         } catch {
           reject(new Error(`Importing ${file} printed no timing: ${stdout}\n${stderr}`));
         }
@@ -78,18 +89,28 @@ function importOnce(file: string, env: NodeJS.ProcessEnv): Promise<number> {
 export async function measureColdInits(
   bundles: readonly { id: string; file: string }[],
   samples: number,
-): Promise<Map<string, Summary & { samples: number[] }>> {
-  const times = new Map<string, number[]>(bundles.map((bundle) => [bundle.id, []]));
+): Promise<Map<string, ColdInit>> {
+  const times = new Map<string, ImportTime[]>(bundles.map((bundle) => [bundle.id, []]));
   // Round 0 warms the file cache and is not counted.
   for (let round = 0; round <= samples; round += 1) {
     for (const bundle of bundles) {
-      const ms = await importOnce(bundle.file, lambdaLikeEnvironment(bundle.id));
-      if (round > 0) times.get(bundle.id)!.push(ms);
+      const time = await importOnce(bundle.file, lambdaLikeEnvironment(bundle.id));
+      if (round > 0) times.get(bundle.id)!.push(time);
     }
   }
   return new Map(
-    [...times].map(([id, values]) => [id, { ...summarize(values), samples: values.map((ms) => round1(ms)) }]),
+    [...times].map(([id, values]) => [
+      id,
+      {
+        ...summarize(values.map((time) => time.ms)),
+        samples: values.map((time) => round1(time.ms)),
+        cpu: summarize(values.map((time) => time.cpuMs)),
+      },
+    ]),
   );
 }
+
+/** Wall-clock import time (the judged figure), and the CPU time of the same imports. */
+export type ColdInit = Summary & { samples: number[]; cpu: Summary };
 
 const round1 = (value: number) => Math.round(value * 10) / 10;

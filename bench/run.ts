@@ -375,7 +375,7 @@ async function main(): Promise<void> {
       `Cold init is measured on this machine's Node ${process.version} (Lambda runs nodejs22.x on arm64), ` +
         "with the deployed NODE_OPTIONS and a deployed function's environment variables (dummy values on loopback).",
       'Handlers run from source under tsx in this process (the same modules the bundles are built from); ' +
-        'Powertools logging is SILENT, metrics and tracing disabled, as in the local runtime. ' +
+        'Powertools logging is SILENT and metrics disabled, as in the local runtime. ' +
         'The local event path (stream poller, webhook timer) is stopped during the measurements.',
       `The scale states are the same table: first the measured agency's ${settings.measuredAgencyDossiers} ` +
         `dossiers (one queue, status ${QUEUE_STATUS}), then ${settings.otherAgencyDossiers} more dossiers of ` +
@@ -388,8 +388,14 @@ async function main(): Promise<void> {
       'The naive reference is built with the CDK options, whose mainFields (module first) pick the AWS SDK ' +
         "ES builds: it is smaller than the issue's 1.2 MB, which matches esbuild's default mainFields for " +
         'platform node (main first: the SDK CommonJS builds, 1.24 MB here); zod classic is 444 KB either way.',
-      'Numbering uses one registration book in one process: withNextNumber queues writers by key, so ' +
-        'throughput is bounded by one GetItem + audit-head GetItem + TransactWriteItems round trip per number.',
+      'Numbering uses one registration book in one process, as a Lambda container does: concurrent registrations ' +
+        'get consecutive numbers from withNextNumber and commitChange writes the ones queued on the agency chain in ' +
+        'one transaction (group commit: their entries and audit records, one counter advance, one chain-head move), ' +
+        "so throughput is bounded by DynamoDB Local's time for one TransactWriteItems of up to 100 items per batch.",
+      'Bundles: no Powertools Tracer (Lambda active tracing still records each invocation), the SDK credential chain ' +
+        'reduced to environment credentials by an esbuild alias (infra/cdk/bundling.ts), Idempotency-Key records ' +
+        'written by shared/http/idempotency.ts instead of Powertools Idempotency. The naive reference is built with ' +
+        'the same options, alias included, so its figures are lower than a default build of it.',
     ],
   };
   await writeFile(join(OUT_DIR, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
