@@ -90,7 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 // Bounded: a run that hangs (an engine that stops answering) is stopped, not left running.
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 25 * 60_000;
 setTimeout(() => {
   log(`still running after ${WATCHDOG_MS / 60_000} min: stopping`);
   void stopEngines().finally(() => process.exit(1));
