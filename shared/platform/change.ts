@@ -155,7 +155,10 @@ async function drain(agencyCode: string, chain: { waiting: Queued[]; writing: bo
   try {
     while (chain.waiting.length) {
       const batch = takeBatch(chain.waiting);
-      const retry = await commitBatch(agencyCode, batch, committedCounters);
+      const retry = await commitBatch(agencyCode, batch, committedCounters).catch((error: unknown) => {
+        for (const queued of batch) queued.reject(error);
+        return [];
+      });
       chain.waiting.unshift(...retry);
       if (committedCounters.size) failStaleSteps(chain.waiting, committedCounters);
       committedCounters.clear();
