@@ -22,6 +22,8 @@ export class EngineStartError extends Error {
   override name = 'EngineStartError';
 }
 
+const DYNAMO_START_TIMEOUT_MS = 60_000;
+
 async function waitForDynamo(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
   const client = new DynamoDBClient({
     endpoint,
@@ -29,7 +31,8 @@ async function waitForDynamo(endpoint: string, child: ChildProcess, output: () =
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
-  const deadline = Date.now() + 20_000;
+  // Generous: on a loaded machine the JVM alone can take more than 20 s to answer.
+  const deadline = Date.now() + DYNAMO_START_TIMEOUT_MS;
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
@@ -42,7 +45,9 @@ async function waitForDynamo(endpoint: string, child: ChildProcess, output: () =
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    throw new EngineStartError(`DynamoDB Local did not answer within 20 s:\n${output()}`);
+    throw new EngineStartError(
+      `DynamoDB Local did not answer within ${DYNAMO_START_TIMEOUT_MS / 1000} s:\n${output()}`,
+    );
   } finally {
     client.destroy();
   }
