@@ -83,5 +83,4 @@ export const allRoutes: readonly RouteEntry[] = apiFunctions.flatMap((fn) =>
   Object.entries(fn.routes).map(([operationId, route]) => ({ operationId, route, functionId: fn.id })),
 );
 
-export const API_TITLE = 'Vietnam provincial digital-government platform API';
-export const API_VERSION = '0.1.0';
+export { API_TITLE, API_VERSION } from './api-info.ts';

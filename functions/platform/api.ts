@@ -5,11 +5,13 @@ import { dirname, join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createApiHandler } from '#shared/http/api-handler.ts';
-import { buildOpenApiDocument } from '#shared/http/openapi.ts';
 import { dynamoClient, s3Client } from '#shared/platform/aws-clients.ts';
 import { ENV, optionalEnv, requireEnv } from '#shared/platform/env.ts';
-import { API_TITLE, API_VERSION, allRoutes } from '../routes.ts';
-import { platformRoutes } from './routes.ts';
+import { API_TITLE, API_VERSION } from '../api-info.ts';
+import { OPENAPI_FILE, platformRoutes } from './routes.ts';
+
+/** `true` in Lambda bundles (esbuild define, infra/cdk/bundling.ts); undeclared when run from source. */
+declare const LAMBDA_BUNDLE: true | undefined;
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -109,9 +111,12 @@ export const handler = createApiHandler(platformRoutes, {
   },
 
   async getOpenApi() {
-    openApiJson ??= JSON.stringify(
-      buildOpenApiDocument(allRoutes, { title: API_TITLE, version: API_VERSION }),
-    );
+    // Bundled: the document written at synth, next to the Swagger UI files (esbuild drops the other
+    // branch and the generator with it). From source: built on the first request.
+    openApiJson ??=
+      typeof LAMBDA_BUNDLE !== 'undefined'
+        ? await readFile(join(docsAssetsDir(), OPENAPI_FILE), 'utf8')
+        : (await import('./openapi-document.ts')).openApiJson();
     return { status: 200, raw: { body: openApiJson, contentType: 'application/json' } };
   },
 

@@ -2,6 +2,9 @@
 import * as z from 'zod/mini';
 import { defineRoutes } from '#shared/http/route.ts';
 
+/** The OpenAPI document's file in a Lambda bundle, next to the Swagger UI files (DOCS_ASSETS_DIR). */
+export const OPENAPI_FILE = 'openapi.json';
+
 export const DOCS_ASSETS = [
   'swagger-ui.css',
   'swagger-ui-bundle.js',

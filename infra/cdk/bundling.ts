@@ -31,6 +31,8 @@ export const LAMBDA_BUNDLING = {
   banner:
     "import { createRequire as __createRequire } from 'node:module';const require = __createRequire(import.meta.url);",
   logLevel: LogLevel.ERROR,
+  // Code that runs differently in a bundle tests `typeof LAMBDA_BUNDLE` (esbuild drops the other branch).
+  define: { LAMBDA_BUNDLE: 'true' },
   esbuildArgs: {
     // Lambda gives credentials in the environment: the SDK's full default chain is not bundled.
     '--alias': [`@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS_MODULE}`],

@@ -8,9 +8,13 @@
  * Idempotency-Key records live there too). Anything else (a bucket, the bus, a secret) or anything
  * narrower is declared here; a function that needs it and is not declared fails with AccessDenied.
  */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { DOCS_ASSETS } from '#functions/platform/routes.ts';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { openApiJson } from '#functions/platform/openapi-document.ts';
+import { DOCS_ASSETS, OPENAPI_FILE } from '#functions/platform/routes.ts';
 import { buckets, tables } from '../resources.ts';
 import type { BucketAccess, BundleFiles, TableAccess } from './constructs/domain-function.ts';
 import { LAMBDA_TASK_ROOT } from './paths.ts';
@@ -26,7 +30,7 @@ export interface FunctionProfile {
   readonly paymentGatewaySecrets?: boolean;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
-  readonly bundleFiles?: BundleFiles;
+  readonly bundleFiles?: BundleFiles | readonly BundleFiles[];
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -39,6 +43,18 @@ const swaggerUiFiles: BundleFiles = {
   toDir: SWAGGER_UI_DIR,
 };
 
+/**
+ * The OpenAPI document, written at synth into a folder named by its hash and copied into the platform
+ * bundle next to the Swagger UI files: the function serves it without bundling the generator.
+ */
+function openApiFile(): BundleFiles {
+  const json = openApiJson();
+  const fromDir = join(tmpdir(), `openapi-${createHash('sha256').update(json).digest('hex').slice(0, 16)}`);
+  mkdirSync(fromDir, { recursive: true });
+  writeFileSync(join(fromDir, OPENAPI_FILE), json);
+  return { fromDir, files: [OPENAPI_FILE], toDir: SWAGGER_UI_DIR };
+}
+
 export const DEFAULT_PROFILE: FunctionProfile = { tables: { main: 'read-write' } };
 
 export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
@@ -47,7 +63,9 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'describe' },
     buckets: { files: 'head', 'audit-archive': 'head' },
     memorySize: 512,
-    bundleFiles: swaggerUiFiles,
+    get bundleFiles() {
+      return [swaggerUiFiles, openApiFile()];
+    },
     environment: { DOCS_ASSETS_DIR: `${LAMBDA_TASK_ROOT}/${SWAGGER_UI_DIR}` },
   },
   files: {

@@ -109,7 +109,7 @@ export interface DomainFunctionProps {
   /** Caps and guarantees concurrency; undefined leaves the function on the account's shared pool. */
   readonly reservedConcurrency?: number;
   /** Static files the handler reads at run time (e.g. Swagger UI), copied next to the bundle. */
-  readonly bundleFiles?: BundleFiles;
+  readonly bundleFiles?: BundleFiles | readonly BundleFiles[];
   /** How the function is invoked decides where its failures go. */
   readonly invocation: Invocation;
   /** Adds AWS's Parameters and Secrets extension (secrets read over localhost:2773, cached). */
@@ -164,7 +164,7 @@ export class DomainFunction extends Construct {
           })
         : undefined;
 
-    const bundleFiles = props.bundleFiles;
+    const bundleFiles = props.bundleFiles === undefined ? [] : [props.bundleFiles].flat();
     this.function = new NodejsFunction(this, 'Function', {
       functionName: props.functionName,
       description: props.description,
@@ -194,18 +194,18 @@ export class DomainFunction extends Construct {
       },
       bundling: {
         ...LAMBDA_BUNDLING,
-        ...(bundleFiles
+        ...(bundleFiles.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (_inputDir: string, outputDir: string) => [
-                  `mkdir -p "${outputDir}/${bundleFiles.toDir}"`,
-                  ...bundleFiles.files.map(
-                    (file) =>
-                      `cp "${join(bundleFiles.fromDir, file)}" "${outputDir}/${bundleFiles.toDir}/${file}"`,
-                  ),
-                ],
+                afterBundling: (_inputDir: string, outputDir: string) =>
+                  bundleFiles.flatMap((files) => [
+                    `mkdir -p "${outputDir}/${files.toDir}"`,
+                    ...files.files.map(
+                      (file) => `cp "${join(files.fromDir, file)}" "${outputDir}/${files.toDir}/${file}"`,
+                    ),
+                  ]),
               },
             }
           : {}),
