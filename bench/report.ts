@@ -2,7 +2,7 @@
 import type { BundleResult } from './bundles.ts';
 import type { ColdInit } from './cold-init.ts';
 import type { NumberingResult } from './numbering.ts';
-import { ratio, type Summary } from './stats.ts';
+import { ratio } from './stats.ts';
 import type { EndpointLatency } from './warm-latency.ts';
 
 export const KB = 1024;
