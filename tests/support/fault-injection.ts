@@ -22,6 +22,11 @@ export interface FaultPlan {
   /** Seed of the fault sequence; a failing run is replayed with the same seed. */
   readonly seed: number;
   readonly kinds?: readonly FaultKind[];
+  /**
+   * Share of TransactWriteItems failed with a transaction conflict, on top of `rate` (a handful of
+   * transactions per scenario would otherwise rarely meet one). Default: `rate`.
+   */
+  readonly conflictRate?: number;
 }
 
 export interface FaultInjector {
@@ -91,6 +96,7 @@ function faultError(kind: FaultKind, clientName: string, commandName: string, in
 export function faultInjector(plan: FaultPlan): FaultInjector {
   const random = seededRandom(plan.seed);
   const kinds = plan.kinds ?? FAULT_KINDS;
+  const conflictRate = plan.conflictRate ?? plan.rate;
   const injector: FaultInjector = {
     enabled: true,
     stats: { requests: 0, faults: { throttle: 0, timeout: 0, 'transaction-conflict': 0 }, byCommand: {} },
@@ -101,11 +107,15 @@ export function faultInjector(plan: FaultPlan): FaultInjector {
           const clientName = String(context.clientName);
           const commandName = String(context.commandName);
           injector.stats.requests += 1;
-          if (random() >= plan.rate) return next(args);
-          const eligible = kinds.filter(
-            (kind) => kind !== 'transaction-conflict' || commandName === 'TransactWriteItemsCommand',
-          );
-          const kind = eligible[Math.floor(random() * eligible.length)]!;
+          const transaction = commandName === 'TransactWriteItemsCommand';
+          let kind: FaultKind | undefined;
+          if (transaction && kinds.includes('transaction-conflict') && random() < conflictRate) {
+            kind = 'transaction-conflict';
+          } else if (random() < plan.rate) {
+            const eligible = kinds.filter((candidate) => candidate !== 'transaction-conflict' || transaction);
+            kind = eligible[Math.floor(random() * eligible.length)];
+          }
+          if (!kind) return next(args);
           injector.stats.faults[kind] += 1;
           const label = `${clientName}.${commandName}`;
           injector.stats.byCommand[label] = (injector.stats.byCommand[label] ?? 0) + 1;
