@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
@@ -15,7 +16,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { dynamoClient } from '../platform/aws-clients.ts';
 import { ENV, requireEnv } from '../platform/env.ts';
-import { HttpProblem } from './errors.ts';
+import { HttpProblem, ServiceUnavailableError } from './errors.ts';
+import { isRetryableAwsError } from './problem.ts';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
@@ -66,6 +68,10 @@ export async function runIdempotent(
   } catch (error) {
     if (error instanceof IdempotencyValidationError) throw new HttpProblem('idempotency-key-reused');
     if (error instanceof IdempotencyAlreadyInProgressError) throw new HttpProblem('idempotency-in-progress');
+    // The store was throttled or timed out (Powertools wraps the SDK's error): temporary, not our bug.
+    if (error instanceof IdempotencyPersistenceLayerError && isRetryableAwsError(error.cause)) {
+      throw new ServiceUnavailableError('The idempotency store is busy; retry with the same Idempotency-Key');
+    }
     throw error;
   }
 }

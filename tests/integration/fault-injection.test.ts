@@ -32,7 +32,11 @@ const injector = faultInjector({ rate: RATE, seed: SEED, conflictRate: 0.5 });
 const delivered = new Set<string>();
 
 beforeAll(async () => {
-  platform = await startOwnPlatform({ engines: 'external', prefix: `fault-${Date.now().toString(36)}` });
+  platform = await startOwnPlatform({
+    engines: 'external',
+    prefix: `fault-${Date.now().toString(36)}`,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+  });
   const bus = platform.events.bus as { putEvents: typeof platform.events.bus.putEvents };
   const putEvents = bus.putEvents.bind(bus);
   bus.putEvents = async (entries: readonly PutEventsRequestEntry[]) => {
@@ -70,8 +74,9 @@ async function clean<T>(read: () => Promise<T>): Promise<T> {
 type Dossier = { id: string; status: string; version: number; code: string | null };
 type Detail = { dossier: Dossier; history: { action: string }[] };
 
-const detailOf = (id: string) =>
-  clean(() => platform.call<Detail>('GET', `/v1/dossiers/${id}`, { as: 'citizen.an' }));
+/** The dossier as its owner reads it (faults off); what a refused request must leave unchanged. */
+const detailOf = async (id: string) =>
+  (await clean(() => platform.call<Detail>('GET', `/v1/dossiers/${id}`, { as: 'citizen.an' }))).body;
 
 const submission = {
   procedureCode,
@@ -191,13 +196,18 @@ describe(`under SDK faults (rate ${RATE}, seed ${SEED})`, () => {
     const always = faultInjector({ rate: 1, seed: SEED, kinds: ['throttle'] });
     setAwsClientHook(always.hook);
     try {
-      const response = await platform.call<{ status: number; type: string }>('POST', '/v1/dossiers', {
-        as: 'citizen.binh',
-        body: submission,
-      });
-      expect(response.status).toBe(503);
-      expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect(response.body.type).toBe('/problems/service-unavailable');
+      // With and without Idempotency-Key: a throttled idempotency store is a 503 too, never a 500.
+      const variants: Record<string, string>[] = [{}, { 'idempotency-key': `refused-${SEED}` }];
+      for (const headers of variants) {
+        const response = await platform.call<{ status: number; type: string }>('POST', '/v1/dossiers', {
+          as: 'citizen.binh',
+          body: submission,
+          headers,
+        });
+        expect(response.status, JSON.stringify(response.body)).toBe(503);
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+        expect(response.body.type).toBe('/problems/service-unavailable');
+      }
       always.enabled = false;
       const after = await platform.call<{ items: unknown[] }>('GET', '/v1/me/dossiers', {
         as: 'citizen.binh',
