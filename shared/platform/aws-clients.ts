@@ -14,8 +14,29 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let s3: S3Client | undefined;
 let eventBridge: EventBridgeClient | undefined;
 
+/** The platform's SDK clients, as handed to a client hook. */
+export type AwsClient = DynamoDBClient | S3Client | EventBridgeClient;
+
+/**
+ * Test hook, off by default: called once for every SDK client this module creates, so a test can add
+ * middleware (fault injection, scheduling of requests). Costs nothing when unset: clients are
+ * created once per container and the hook is read only then.
+ */
+let clientHook: ((client: AwsClient) => void) | undefined;
+
+/** Installs (or removes, with `undefined`) the client hook; cached clients are dropped so it applies. */
+export function setAwsClientHook(hook: ((client: AwsClient) => void) | undefined): void {
+  clientHook = hook;
+  resetAwsClients();
+}
+
+function hooked<C extends AwsClient>(client: C): C {
+  clientHook?.(client);
+  return client;
+}
+
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= new DynamoDBClient({ maxAttempts: 4 });
+  dynamo ??= hooked(new DynamoDBClient({ maxAttempts: 4 }));
   return dynamo;
 }
 
@@ -27,12 +48,12 @@ export function ddb(): DynamoDBDocumentClient {
 }
 
 export function s3Client(): S3Client {
-  s3 ??= new S3Client({ forcePathStyle: optionalEnv(ENV.s3ForcePathStyle) === 'true' });
+  s3 ??= hooked(new S3Client({ forcePathStyle: optionalEnv(ENV.s3ForcePathStyle) === 'true' }));
   return s3;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= new EventBridgeClient({ maxAttempts: 4 });
+  eventBridge ??= hooked(new EventBridgeClient({ maxAttempts: 4 }));
   return eventBridge;
 }
 
