@@ -28,7 +28,7 @@ const sample: EdxmlPackage = {
 };
 
 describe.each(['RSASSA_PKCS1_V1_5_SHA_256', 'ECDSA_SHA_256'] as const)('edXML signed with %s', (algorithm) => {
-  it('round-trips metadata and attachments byte for byte', async () => {
+  it('round-trips metadata and attachments byte for byte', { timeout: 60_000 }, async () => {
     const pki = createTestPki({ algorithm });
     const signed = await signEdxml(buildEdxml(sample), pki.sealKey);
     expect(signed).toContain('http://www.mic.gov.vn/TBT/QCVN_102_2016');
@@ -48,7 +48,7 @@ describe.each(['RSASSA_PKCS1_V1_5_SHA_256', 'ECDSA_SHA_256'] as const)('edXML si
     expect(pkg.attachments.map((a) => a.fileName)).toEqual(['Kế hoạch.pdf', 'Phụ lục.xml']);
   });
 
-  it('refuses a package changed after signing (subject, attachment) or signed by an untrusted key', async () => {
+  it('refuses a package changed after signing (subject, attachment) or signed by an untrusted key', { timeout: 60_000 }, async () => {
     const pki = createTestPki({ algorithm });
     const other = createTestPki({ algorithm });
     const signed = await signEdxml(buildEdxml(sample), pki.sealKey);
@@ -65,7 +65,7 @@ describe.each(['RSASSA_PKCS1_V1_5_SHA_256', 'ECDSA_SHA_256'] as const)('edXML si
 });
 
 describe('edXML structure', () => {
-  it('refuses an unsigned package, malformed XML, a DOCTYPE and missing fields', async () => {
+  it('refuses an unsigned package, malformed XML, a DOCTYPE and missing fields', { timeout: 60_000 }, async () => {
     const pki = createTestPki();
     await expect(verifyEdxml(buildEdxml(sample), [pki.rootPem])).rejects.toThrow(/not signed/);
     await expect(verifyEdxml('<edXML:edXMLEnvelope', [pki.rootPem])).rejects.toThrow(EdxmlError);
