@@ -31,7 +31,7 @@ export interface Draft {
 }
 
 /** Uploads a main PDF (and returns its bytes) and drafts a document from agency A. */
-export async function draft(fields: Record<string, unknown> = {}, mainPdf?: Uint8Array) {
+export async function draft(fields: Record<string, unknown> = {}, mainPdf?: Uint8Array, annexIds: readonly string[] = []) {
   const pdf = mainPdf ?? (await samplePdf(`Ke hoach ${unique()}`));
   const fileId = await uploadDocumentFile(pdf, 'specialist.vinhyen', A);
   const response = await call<Draft>('POST', '/v1/documents', {
@@ -43,7 +43,7 @@ export async function draft(fields: Record<string, unknown> = {}, mainPdf?: Uint
       signer: { fullName: 'Vũ Văn Hải', position: 'Chủ tịch', competence: 'TM.' },
       recipients: [B, C],
       replyDueDate: '2030-12-31',
-      attachments: [{ fileId, main: true }],
+      attachments: [{ fileId, main: true }, ...annexIds.map((annex) => ({ fileId: annex }))],
       ...fields,
     },
   });
@@ -75,8 +75,11 @@ export async function leaderSignedFile(pdf: Uint8Array, username = 'leader.vinhy
 }
 
 /** A document of A taken to `issued` (signed digitally unless `paper`). */
-export async function issued(fields: Record<string, unknown> = {}, options: { paper?: boolean; book?: string } = {}) {
-  const { document, pdf } = await draft(fields);
+export async function issued(
+  fields: Record<string, unknown> = {},
+  options: { paper?: boolean; book?: string; annexIds?: readonly string[] } = {},
+) {
+  const { document, pdf } = await draft(fields, undefined, options.annexIds);
   await act(document.id, 'submit', 'specialist.vinhyen');
   await act(document.id, 'approve', 'leader.vinhyen');
   if (!options.paper) {
