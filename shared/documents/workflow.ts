@@ -102,7 +102,8 @@ export const STATUS_CODES = {
   '16': 'recall-refused',
 } as const;
 export type StatusCode = keyof typeof STATUS_CODES;
-export const STATUS_CODE_LIST = Object.keys(STATUS_CODES) as [StatusCode, ...StatusCode[]];
+/** In code order (Object.keys would put the integer-like keys 13, 15, 16 first). */
+export const STATUS_CODE_LIST: [StatusCode, ...StatusCode[]] = ['01', '02', '03', '04', '05', '06', '13', '15', '16'];
 
 export const CODE_OF_INCOMING: Readonly<Record<Exclude<IncomingStatus, 'recalled'>, StatusCode>> = {
   received: '01',
