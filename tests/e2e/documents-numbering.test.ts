@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { call, unique } from '#tests/support/http.ts';
-import { act, B, type Draft, drain, uploadDocumentFile } from '#tests/support/documents.ts';
+import { A, act, B, type Draft, drain, uploadDocumentFile } from '#tests/support/documents.ts';
 import { samplePdf } from '#tests/support/signing.ts';
 
 const N = 100;
@@ -23,7 +23,7 @@ describe('registration books under concurrency', () => {
     const tag = unique().toUpperCase();
     const outgoingBook = `DI-${tag}`;
     const incomingBook = `DEN-${tag}`;
-    const fileId = await uploadDocumentFile(await samplePdf('So van ban'), 'specialist.vinhyen', '000.21.00.H62');
+    const fileId = await uploadDocumentFile(await samplePdf('So van ban'), 'specialist.vinhyen', A);
     // 100 approved documents (signed on paper), prepared a few at a time.
     const ids = await inBatches(range, 10, async (i) => {
       const drafted = await call<Draft>('POST', '/v1/documents', {
