@@ -1,8 +1,9 @@
 /** Lambda handler of the official-document routes: thin adapters to shared/documents. */
-import { checkSignedMainText } from '#shared/documents/signing.ts';
+
 import { exportEdxml, importEdxml } from '#shared/documents/edxml-exchange.ts';
 import * as incoming from '#shared/documents/incoming.ts';
 import * as outgoing from '#shared/documents/outgoing.ts';
+import { checkSignedMainText, sealWith } from '#shared/documents/signing.ts';
 import { allowedIncomingActions, allowedOutgoingActions } from '#shared/documents/workflow.ts';
 import { downloadLink } from '#shared/files/read-file.ts';
 import { createApiHandler } from '#shared/http/api-handler.ts';
@@ -13,7 +14,11 @@ import { documentRoutes } from './routes.ts';
 const noStore = { 'cache-control': 'no-store' };
 
 /** A short-lived link to an attachment; access was decided by the document, not the file's agency. */
-async function attachmentReply(attachments: readonly { fileId: string }[], fileId: string, redirect: string | undefined) {
+async function attachmentReply(
+  attachments: readonly { fileId: string }[],
+  fileId: string,
+  redirect: string | undefined,
+) {
   if (!attachments.some((attachment) => attachment.fileId === fileId)) {
     throw new NotFoundError('The document has no such attachment');
   }
@@ -25,7 +30,12 @@ async function attachmentReply(attachments: readonly { fileId: string }[], fileI
 export const handler = createApiHandler(documentRoutes, {
   async draftDocument({ body, principal, change, authorize }) {
     const document = await outgoing.draftDocument(body, principal, change, authorize);
-    return { status: 201, body: document, version: document.version, headers: { location: `/v1/documents/${document.id}` } };
+    return {
+      status: 201,
+      body: document,
+      version: document.version,
+      headers: { location: `/v1/documents/${document.id}` },
+    };
   },
 
   async getDocument({ params, principal, authorize }) {
@@ -44,19 +54,31 @@ export const handler = createApiHandler(documentRoutes, {
   },
 
   async transitionDocument({ params, body, principal, change, authorize, ifMatch }) {
-    const document = await outgoing.moveOutgoing(params.id, body.action, body.note, { principal, context: change, authorize, ifMatch });
+    const document = await outgoing.moveOutgoing(params.id, body.action, body.note, {
+      principal,
+      context: change,
+      authorize,
+      ifMatch,
+    });
     return { status: 200, body: document, version: document.version };
   },
 
   async signDocument({ params, body, principal, change, authorize, ifMatch }) {
-    const document = await outgoing.recordSignature(params.id, { principal, context: change, authorize, ifMatch }, (before) =>
-      checkSignedMainText(before, body.signedFileId, signingCapability()),
+    const document = await outgoing.recordSignature(
+      params.id,
+      { principal, context: change, authorize, ifMatch },
+      (before) => checkSignedMainText(before, body.signedFileId, signingCapability()),
     );
     return { status: 200, body: document, version: document.version };
   },
 
   async issueDocument({ params, body, principal, change, authorize, ifMatch }) {
-    const document = await outgoing.issueDocument(params.id, body.book, { principal, context: change, authorize, ifMatch });
+    const document = await outgoing.issueDocument(
+      params.id,
+      body.book,
+      { principal, context: change, authorize, ifMatch },
+      sealWith(signingCapability(), principal.sub),
+    );
     return { status: 200, body: document, version: document.version };
   },
 
@@ -104,7 +126,12 @@ export const handler = createApiHandler(documentRoutes, {
 
   async importEdxml({ body, principal, change, authorize }) {
     const document = await importEdxml(body, principal, change, authorize, signingCapability());
-    return { status: 201, body: document, version: document.version, headers: { location: `/v1/incoming-documents/${document.id}` } };
+    return {
+      status: 201,
+      body: document,
+      version: document.version,
+      headers: { location: `/v1/incoming-documents/${document.id}` },
+    };
   },
 
   async listOutgoingDocuments({ params, query, authorize }) {
@@ -129,12 +156,22 @@ export const handler = createApiHandler(documentRoutes, {
   },
 
   async transitionIncomingDocument({ params, body, principal, change, authorize, ifMatch }) {
-    const document = await incoming.actOnIncoming(params.id, body, { principal, context: change, authorize, ifMatch });
+    const document = await incoming.actOnIncoming(params.id, body, {
+      principal,
+      context: change,
+      authorize,
+      ifMatch,
+    });
     return { status: 200, body: document, version: document.version };
   },
 
   async answerDocumentRequest({ params, body, principal, change, authorize, ifMatch }) {
-    const document = await incoming.answerRequest(params.id, body, { principal, context: change, authorize, ifMatch });
+    const document = await incoming.answerRequest(params.id, body, {
+      principal,
+      context: change,
+      authorize,
+      ifMatch,
+    });
     return { status: 200, body: document, version: document.version };
   },
 

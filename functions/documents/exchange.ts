@@ -5,8 +5,8 @@
  * then dead-lettered.
  */
 import { EXCHANGE_CONTRACTS } from '#events/documents/document-events.v1.ts';
-import { createConsumer } from '#shared/events/consumer.ts';
 import { handleExchangeEvent } from '#shared/documents/exchange.ts';
+import { createConsumer } from '#shared/events/consumer.ts';
 
 export const CONSUMER_ID = 'documents-exchange';
 

@@ -28,7 +28,10 @@ const readers = {
   roles: { clerk: 'agency', specialist: 'agency', leader: 'agency-tree', auditor: 'province' },
   deny: 'not-found',
 } as const;
-const writers = { roles: { clerk: 'agency', specialist: 'agency', leader: 'agency' }, deny: 'not-found' } as const;
+const writers = {
+  roles: { clerk: 'agency', specialist: 'agency', leader: 'agency' },
+  deny: 'not-found',
+} as const;
 
 const OutgoingDetail = z
   .object({
@@ -141,7 +144,10 @@ export const documentRoutes = defineRoutes({
     access: { roles: { clerk: 'agency', leader: 'agency' }, deny: 'not-found' },
     request: {
       params: idParam,
-      body: z.strictObject({ reason, recipients: z.optional(z.array(agencyCodeSchema).check(z.minLength(1))) }),
+      body: z.strictObject({
+        reason,
+        recipients: z.optional(z.array(agencyCodeSchema).check(z.minLength(1))),
+      }),
     },
     responses: { 202: { description: 'Asked', schema: OutgoingDocument } },
     ifMatch: true,
@@ -161,11 +167,15 @@ export const documentRoutes = defineRoutes({
         content: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20_000))),
         replyDueDate: z.optional(calendarDaySchema),
         attachments: z.optional(
-          z.array(z.strictObject({ fileId: z.uuid(), main: z._default(z.boolean(), false) })).check(z.minLength(1), z.maxLength(20)),
+          z
+            .array(z.strictObject({ fileId: z.uuid(), main: z._default(z.boolean(), false) }))
+            .check(z.minLength(1), z.maxLength(20)),
         ),
       }),
     },
-    responses: { 202: { description: 'The new revision, offered to the recipients', schema: OutgoingDocument } },
+    responses: {
+      202: { description: 'The new revision, offered to the recipients', schema: OutgoingDocument },
+    },
     ifMatch: true,
   },
   downloadDocumentAttachment: {
@@ -175,7 +185,10 @@ export const documentRoutes = defineRoutes({
     tags,
     access: readers,
     request: { params: attachmentParams, query: redirectQuery },
-    responses: { 200: { description: 'The link', schema: Link }, 302: { description: 'Redirect to the link' } },
+    responses: {
+      200: { description: 'The link', schema: Link },
+      302: { description: 'Redirect to the link' },
+    },
   },
   exportDocumentEdxml: {
     method: 'GET',
@@ -228,7 +241,8 @@ export const documentRoutes = defineRoutes({
     method: 'GET',
     path: '/v1/agencies/{code}/documents/incoming',
     summary: 'An agency’s inbox: by status, sender or overdue, period, type, urgency',
-    description: '`due=overdue`: open documents past their due day, earliest due first; otherwise newest first.',
+    description:
+      '`due=overdue`: open documents past their due day, earliest due first; otherwise newest first.',
     tags,
     access: { roles: { clerk: 'agency', specialist: 'agency', leader: 'agency-tree', auditor: 'province' } },
     request: {
@@ -280,6 +294,9 @@ export const documentRoutes = defineRoutes({
     tags,
     access: readers,
     request: { params: attachmentParams, query: redirectQuery },
-    responses: { 200: { description: 'The link', schema: Link }, 302: { description: 'Redirect to the link' } },
+    responses: {
+      200: { description: 'The link', schema: Link },
+      302: { description: 'Redirect to the link' },
+    },
   },
 });

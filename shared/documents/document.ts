@@ -25,7 +25,10 @@ export const notationSchema = z
   .string()
   .check(
     z.trim(),
-    z.regex(/^[\p{Lu}\p{N}][\p{Lu}\p{Ll}\p{N}.-]{0,49}$/u, 'A notation such as KH-UBND (no number, no slash)'),
+    z.regex(
+      /^[\p{Lu}\p{N}][\p{Lu}\p{Ll}\p{N}.-]{0,49}$/u,
+      'A notation such as KH-UBND (no number, no slash)',
+    ),
   );
 
 export const Signer = z.strictObject({
@@ -100,8 +103,15 @@ export const OutgoingDocument = z
     /** Signed with a digital signature (the signed PDF replaced the draft main text). */
     signedDigitally: z.boolean(),
     signature: z.optional(
-      z.object({ fileId: z.string(), signerName: z.string(), serialNumber: z.string(), signingTime: z.optional(z.string()) }),
+      z.object({
+        fileId: z.string(),
+        signerName: z.string(),
+        serialNumber: z.string(),
+        signingTime: z.optional(z.string()),
+      }),
     ),
+    /** The issued main text carries the agency's seal over the leader's signature. */
+    sealed: z.optional(z.boolean()),
     /** 0 until sent; each accepted update/replacement of a sent document increments it. */
     revision: z.number(),
     sentAt: z.optional(z.string()),
@@ -132,7 +142,10 @@ export const RecipientStatus = z
     sentAt: z.string(),
     history: z.array(StatusReport),
   })
-  .register(z.globalRegistry, { id: 'RecipientStatus', description: 'What one recipient did with a sent document' });
+  .register(z.globalRegistry, {
+    id: 'RecipientStatus',
+    description: 'What one recipient did with a sent document',
+  });
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 
 export const IncomingDocument = z
@@ -193,7 +206,13 @@ export const IncomingDocument = z
       }),
     ),
     history: z.array(
-      z.object({ at: z.string(), action: z.string(), by: z.string(), code: z.optional(z.string()), note: z.optional(z.string()) }),
+      z.object({
+        at: z.string(),
+        action: z.string(),
+        by: z.string(),
+        code: z.optional(z.string()),
+        note: z.optional(z.string()),
+      }),
     ),
     version: z.number(),
     updatedAt: z.string(),

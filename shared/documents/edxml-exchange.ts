@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { getAgency } from '../agencies/repository.ts';
-import { readFileBytes, storeServerFile } from '../files/server-files.ts';
 import { checkHead, isKnownContentType, PURPOSE_RULES } from '../files/rules.ts';
+import { readFileBytes, storeServerFile } from '../files/server-files.ts';
 import type { Principal } from '../http/auth.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../http/errors.ts';
 import type { ChangeContext } from '../platform/change.ts';
@@ -62,7 +62,10 @@ export async function packageOf(document: OutgoingDocument): Promise<EdxmlPackag
   };
 }
 
-export async function exportEdxml(document: OutgoingDocument, signing: Pick<SigningCapability, 'sealKey'>): Promise<string> {
+export async function exportEdxml(
+  document: OutgoingDocument,
+  signing: Pick<SigningCapability, 'sealKey'>,
+): Promise<string> {
   if (!isSendableElectronically(document.confidentiality)) {
     throw new ConflictError(
       `The document is marked ${document.confidentiality} (độ mật): secret documents are never exchanged electronically`,
@@ -88,10 +91,14 @@ const refuse = (error: EdxmlError) =>
 /** The attachment rules of document attachments, checked before anything is stored. */
 function checkAttachment(attachment: EdxmlPackage['attachments'][number], i: number): string | undefined {
   const rule = PURPOSE_RULES['document-attachment'];
-  if (!isKnownContentType(attachment.contentType) || !(rule.contentTypes as readonly string[]).includes(attachment.contentType)) {
+  if (
+    !isKnownContentType(attachment.contentType) ||
+    !(rule.contentTypes as readonly string[]).includes(attachment.contentType)
+  ) {
     return `${attachment.contentType} is not accepted (${rule.contentTypes.join(', ')})`;
   }
-  if (attachment.bytes.length === 0 || attachment.bytes.length > rule.maxBytes) return `Attachment ${i + 1} is empty or too large`;
+  if (attachment.bytes.length === 0 || attachment.bytes.length > rule.maxBytes)
+    return `Attachment ${i + 1} is empty or too large`;
   const head = checkHead(attachment.contentType, attachment.bytes.subarray(0, 4096));
   return head.ok ? undefined : head.detail;
 }
@@ -117,10 +124,18 @@ export async function importEdxml(
   let xml = input.edxml;
   if (input.fileId !== undefined) {
     const { file, bytes } = await readFileBytes(input.fileId).catch(() => {
-      throw new ValidationError([{ path: 'body.fileId', message: 'No such confirmed file', code: 'invalid_file' }]);
+      throw new ValidationError([
+        { path: 'body.fileId', message: 'No such confirmed file', code: 'invalid_file' },
+      ]);
     });
     if (file.agencyCode !== agencyCode || file.contentType !== 'application/xml') {
-      throw new ValidationError([{ path: 'body.fileId', message: 'Upload the package as application/xml for your agency', code: 'invalid_file' }]);
+      throw new ValidationError([
+        {
+          path: 'body.fileId',
+          message: 'Upload the package as application/xml for your agency',
+          code: 'invalid_file',
+        },
+      ]);
     }
     xml = bytes.toString('utf8');
   }
@@ -133,7 +148,11 @@ export async function importEdxml(
   }
   const { pkg } = verified;
   if (!pkg.to.some((organ) => organ.organId === agencyCode)) {
-    throw refuse(new EdxmlError('The package is not addressed to your agency', [{ path: '/edXMLHeader/MessageHeader/To', message: `does not name ${agencyCode}` }]));
+    throw refuse(
+      new EdxmlError('The package is not addressed to your agency', [
+        { path: '/edXMLHeader/MessageHeader/To', message: `does not name ${agencyCode}` },
+      ]),
+    );
   }
   const issues = pkg.attachments.flatMap((attachment, i) => {
     const problem = checkAttachment(attachment, i);
@@ -162,11 +181,19 @@ export async function importEdxml(
     sha256: file.sha256,
     main: i === 0,
   }));
-  const type = (Object.hasOwn(DOCUMENT_TYPES, pkg.documentType.typeDetail) ? pkg.documentType.typeDetail : 'CV') as DocumentType;
+  const type = (
+    Object.hasOwn(DOCUMENT_TYPES, pkg.documentType.typeDetail) ? pkg.documentType.typeDetail : 'CV'
+  ) as DocumentType;
   const document: IncomingDocument = {
     id: randomUUID(),
     agencyCode,
-    source: { channel: 'edxml', organId: pkg.from.organId, organName: pkg.from.organName, documentId: pkg.documentId, revision: pkg.business.docType },
+    source: {
+      channel: 'edxml',
+      organId: pkg.from.organId,
+      organName: pkg.from.organName,
+      documentId: pkg.documentId,
+      revision: pkg.business.docType,
+    },
     type,
     notation: pkg.code.notation,
     number: pkg.code.number,
@@ -187,12 +214,24 @@ export async function importEdxml(
     attachments,
     status: 'received',
     receivedAt,
-    history: [{ at: receivedAt, action: 'import', by: context.actor.type === 'user' ? context.actor.username : context.actor.name, code: '01', note: `Sealed by ${verified.signer.commonName}` }],
+    history: [
+      {
+        at: receivedAt,
+        action: 'import',
+        by: context.actor.type === 'user' ? context.actor.username : context.actor.name,
+        code: '01',
+        note: `Sealed by ${verified.signer.commonName}`,
+      },
+    ],
     version: 1,
     updatedAt: receivedAt,
   };
   try {
-    return await receiveIncoming(document, context, stored.map((file) => file.write));
+    return await receiveIncoming(
+      document,
+      context,
+      stored.map((file) => file.write),
+    );
   } catch (error) {
     if (error instanceof AlreadyReceivedError) {
       throw new ConflictError(`Your agency already received document ${pkg.documentId}`);

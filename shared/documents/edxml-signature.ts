@@ -8,7 +8,7 @@
  * verify with the certificate of KeyInfo, that certificate must chain to a trusted root and be valid
  * now, and the package is then read from the signed (canonical) content, not from the input.
  */
-import { verify as verifySignature, X509Certificate as NodeCertificate } from 'node:crypto';
+import { X509Certificate as NodeCertificate, verify as verifySignature } from 'node:crypto';
 import { type Element, XMLSerializer } from '@xmldom/xmldom';
 import { type SignatureAlgorithm, SignedXml } from 'xml-crypto';
 import type { SealKey } from '../signing/capability.ts';
@@ -64,10 +64,19 @@ export async function signEdxml(xml: string, key: SealKey): Promise<string> {
   const uri = algorithmUri(key);
   // xml-crypto computes SignedInfo and asks this algorithm for its signature, asynchronously.
   class SealKeyAlgorithm implements SignatureAlgorithm {
-    getSignature(signedInfo: import('node:crypto').BinaryLike, _unused: unknown, callback?: (error: Error | null, value?: string) => void): string {
+    getSignature(
+      signedInfo: import('node:crypto').BinaryLike,
+      _unused: unknown,
+      callback?: (error: Error | null, value?: string) => void,
+    ): string {
       key
         .sign(Buffer.from(signedInfo as string))
-        .then((raw) => callback?.(null, (key.algorithm === 'ECDSA_SHA_256' ? derToP1363(raw) : Buffer.from(raw)).toString('base64')))
+        .then((raw) =>
+          callback?.(
+            null,
+            (key.algorithm === 'ECDSA_SHA_256' ? derToP1363(raw) : Buffer.from(raw)).toString('base64'),
+          ),
+        )
         .catch((error: Error) => callback?.(error));
       return '';
     }
@@ -88,26 +97,44 @@ export async function signEdxml(xml: string, key: SealKey): Promise<string> {
     canonicalizationAlgorithm: EXC_C14N,
     getKeyInfoContent: () => `<X509Data>${certificates}</X509Data>`,
   });
-  signer.SignatureAlgorithms = { ...signer.SignatureAlgorithms, [uri]: SealKeyAlgorithm as unknown as new () => SignatureAlgorithm };
-  signer.addReference({ xpath: '/*', transforms: [ENVELOPED, EXC_C14N], digestAlgorithm: SHA256, isEmptyUri: true });
+  signer.SignatureAlgorithms = {
+    ...signer.SignatureAlgorithms,
+    [uri]: SealKeyAlgorithm as unknown as new () => SignatureAlgorithm,
+  };
+  signer.addReference({
+    xpath: '/*',
+    transforms: [ENVELOPED, EXC_C14N],
+    digestAlgorithm: SHA256,
+    isEmptyUri: true,
+  });
   return new Promise((resolve, reject) => {
     signer.computeSignature(
       xml,
       { location: { reference: "/*/*[local-name(.)='edXMLHeader']", action: 'append' } },
-      (error, signed) => (error || !signed ? reject(error ?? new Error('No signature')) : resolve(signed.getSignedXml())),
+      (error, signed) =>
+        error || !signed ? reject(error ?? new Error('No signature')) : resolve(signed.getSignedXml()),
     );
   });
 }
 
 export interface VerifiedEdxml {
   readonly pkg: EdxmlPackage;
-  readonly signer: { readonly commonName: string; readonly organization?: string | undefined; readonly serialNumber: string };
+  readonly signer: {
+    readonly commonName: string;
+    readonly organization?: string | undefined;
+    readonly serialNumber: string;
+  };
 }
 
 const invalid = (message: string) => new EdxmlError(message, [{ path: '/edXMLHeader/Signature', message }]);
 
 /** Checks that `leaf` chains through `pool` to one of `roots`, every certificate valid at `at`. */
-function assertTrustedChain(leaf: NodeCertificate, pool: NodeCertificate[], roots: NodeCertificate[], at: Date) {
+function assertTrustedChain(
+  leaf: NodeCertificate,
+  pool: NodeCertificate[],
+  roots: NodeCertificate[],
+  at: Date,
+) {
   const rootPrints = new Set(roots.map((root) => root.fingerprint256));
   let current = leaf;
   for (let depth = 0; depth < 8; depth += 1) {
@@ -127,7 +154,11 @@ function assertTrustedChain(leaf: NodeCertificate, pool: NodeCertificate[], root
 }
 
 /** Verifies the package's signature against the trusted roots and reads the signed content. */
-export async function verifyEdxml(xml: string, trustedRootsPem: readonly string[], at = new Date()): Promise<VerifiedEdxml> {
+export async function verifyEdxml(
+  xml: string,
+  trustedRootsPem: readonly string[],
+  at = new Date(),
+): Promise<VerifiedEdxml> {
   const doc = parseXml(xml);
   const signatures = Array.from(doc.getElementsByTagNameNS(DSIG_NS, 'Signature'));
   if (signatures.length === 0) throw invalid('The package is not signed');
@@ -153,8 +184,14 @@ export async function verifyEdxml(xml: string, trustedRootsPem: readonly string[
     throw invalid(`The signature does not verify: ${(error as Error).message}`);
   }
   const signed = verifier.getSignedReferences();
-  if (!valid || signed.length !== 1) throw invalid('The signature does not verify: the package was changed after signing');
-  assertTrustedChain(leaf, certificates.slice(1), trustedRootsPem.map((pem) => new NodeCertificate(pem)), at);
+  if (!valid || signed.length !== 1)
+    throw invalid('The signature does not verify: the package was changed after signing');
+  assertTrustedChain(
+    leaf,
+    certificates.slice(1),
+    trustedRootsPem.map((pem) => new NodeCertificate(pem)),
+    at,
+  );
   // Only what the signature covers is read: the whole envelope, without the signature.
   const pkg = readEdxml(signed[0]!);
   // Node prints the subject one `TYPE=value` per line.
@@ -163,5 +200,12 @@ export async function verifyEdxml(xml: string, trustedRootsPem: readonly string[
       .split('\n')
       .find((line) => line.startsWith(`${type}=`))
       ?.slice(type.length + 1);
-  return { pkg, signer: { commonName: field('CN') ?? leaf.subject, organization: field('O'), serialNumber: leaf.serialNumber } };
+  return {
+    pkg,
+    signer: {
+      commonName: field('CN') ?? leaf.subject,
+      organization: field('O'),
+      serialNumber: leaf.serialNumber,
+    },
+  };
 }

@@ -19,9 +19,9 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  type Document,
   DOMImplementation,
   DOMParser,
+  type Document,
   type Element,
   onErrorStopParsing,
   XMLSerializer,
@@ -59,7 +59,11 @@ export interface EdxmlPackage {
   readonly documentType: { readonly type: 1 | 2; readonly typeDetail: string; readonly typeName: string };
   readonly subject: string;
   readonly content?: string | undefined;
-  readonly signer: { readonly competence?: string | undefined; readonly position: string; readonly fullName: string };
+  readonly signer: {
+    readonly competence?: string | undefined;
+    readonly position: string;
+    readonly fullName: string;
+  };
   /** YYYY-MM-DD. */
   readonly dueDate?: string | undefined;
   readonly toPlaces: readonly string[];
@@ -189,7 +193,11 @@ export function parseXml(xml: string): Document {
 const children = (parent: Element, name: string): Element[] => {
   const found: Element[] = [];
   for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1 && (node as Element).namespaceURI === EDXML_NS && (node as Element).localName === name) {
+    if (
+      node.nodeType === 1 &&
+      (node as Element).namespaceURI === EDXML_NS &&
+      (node as Element).localName === name
+    ) {
       found.push(node as Element);
     }
   }
@@ -208,12 +216,20 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
     if (!parent) return undefined;
     const found = children(parent, name);
     if (found.length !== 1) {
-      issues.push({ path: `${path}/${name}`, message: found.length ? 'appears more than once' : 'is missing' });
+      issues.push({
+        path: `${path}/${name}`,
+        message: found.length ? 'appears more than once' : 'is missing',
+      });
       return undefined;
     }
     return found[0];
   };
-  const text = (parent: Element | undefined, name: string, path: string, required = true): string | undefined => {
+  const text = (
+    parent: Element | undefined,
+    name: string,
+    path: string,
+    required = true,
+  ): string | undefined => {
     if (!parent) return undefined;
     const found = children(parent, name);
     if (found.length === 0) {
@@ -225,7 +241,8 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
     return value === '' ? undefined : value;
   };
   const int = (value: string | undefined, path: string): number => {
-    if (value !== undefined && !/^\d{1,9}$/.test(value)) issues.push({ path, message: 'is not a whole number' });
+    if (value !== undefined && !/^\d{1,9}$/.test(value))
+      issues.push({ path, message: 'is not a whole number' });
     return Number(value ?? 0);
   };
   const day = (value: string | undefined, path: string): string | undefined => {
@@ -255,7 +272,10 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
   const notation = text(codeNode, 'CodeNotation', `${m}/Code`) ?? '';
   const promulgationNode = one(message, 'PromulgationInfo', m);
   const promulgationDate =
-    day(text(promulgationNode, 'PromulgationDate', `${m}/PromulgationInfo`), `${m}/PromulgationInfo/PromulgationDate`) ?? '';
+    day(
+      text(promulgationNode, 'PromulgationDate', `${m}/PromulgationInfo`),
+      `${m}/PromulgationInfo/PromulgationDate`,
+    ) ?? '';
   const typeNode = one(message, 'DocumentType', m);
   const typeValue = int(text(typeNode, 'Type', `${m}/DocumentType`), `${m}/DocumentType/Type`);
   const signerNode = one(message, 'SignerInfo', m);
@@ -288,7 +308,11 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
     const bytes = Buffer.from(encoded, 'base64');
     const size = int(text(reference, 'Size', path), `${path}/Size`);
     const digest = text(reference, 'DigestSHA256', path);
-    if (size !== bytes.length) issues.push({ path: `${path}/Size`, message: `says ${size} bytes; the attachment has ${bytes.length}` });
+    if (size !== bytes.length)
+      issues.push({
+        path: `${path}/Size`,
+        message: `says ${size} bytes; the attachment has ${bytes.length}`,
+      });
     if (digest !== undefined && digest !== createHash('sha256').update(bytes).digest('base64')) {
       issues.push({ path: `${path}/DigestSHA256`, message: 'does not match the attachment' });
     }
@@ -328,7 +352,10 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
     responseFor: text(message, 'ResponseFor', m, false),
     trace,
     business: {
-      docType: int(text(businessNode, 'BussinessDocType', '/edXMLHeader/TraceHeaderList/Bussiness', false), 'BussinessDocType'),
+      docType: int(
+        text(businessNode, 'BussinessDocType', '/edXMLHeader/TraceHeaderList/Bussiness', false),
+        'BussinessDocType',
+      ),
       reason: text(businessNode, 'BussinessDocReason', '/edXMLHeader/TraceHeaderList/Bussiness', false),
     },
     attachments,

@@ -16,8 +16,8 @@ import {
 import type { EventContract, EventDetail } from '#events/envelope.ts';
 import { getAgency } from '../agencies/repository.ts';
 import type { ConsumerContext } from '../events/consumer.ts';
-import { logger } from '../platform/observability.ts';
 import { commitChange } from '../platform/change.ts';
+import { logger } from '../platform/observability.ts';
 import { nowIso } from '../platform/table.ts';
 import type { IncomingDocument } from './document.ts';
 import { AlreadyReceivedError, incomingIdFor, markRequest, receiveIncoming } from './incoming.ts';
@@ -77,16 +77,27 @@ async function deliver(detail: EventDetail<Data<typeof DocumentSentV1>>, context
   }
 }
 
-async function markChange(detail: EventDetail<Data<typeof DocumentChangeRequestedV1>>, context: ConsumerContext) {
+async function markChange(
+  detail: EventDetail<Data<typeof DocumentChangeRequestedV1>>,
+  context: ConsumerContext,
+) {
   const { documentId, kind, reason, revision, askedOf } = detail.data;
   for (const agencyCode of askedOf) {
     const incomingId = await incomingIdFor(agencyCode, documentId);
     if (!incomingId) continue; // never arrived (the agency left the tree): nothing to recall there
-    await markRequest(incomingId, { kind, reason, revision, requestedAt: detail.occurredAt }, context.change, []);
+    await markRequest(
+      incomingId,
+      { kind, reason, revision, requestedAt: detail.occurredAt },
+      context.change,
+      [],
+    );
   }
 }
 
-async function recordReport(detail: EventDetail<Data<typeof DocumentStatusReportedV1>>, context: ConsumerContext) {
+async function recordReport(
+  detail: EventDetail<Data<typeof DocumentStatusReportedV1>>,
+  context: ConsumerContext,
+) {
   const { documentId, incomingId, senderAgency, recipientAgency, code, at, reason } = detail.data;
   await commitChange({
     context: context.change,
@@ -94,7 +105,10 @@ async function recordReport(detail: EventDetail<Data<typeof DocumentStatusReport
     action: 'document.status-reported',
     entity: { type: ENTITY_RECIPIENT, id: `${documentId}/${recipientAgency}` },
     after: { code, at },
-    writes: [appendReport(documentId, recipientAgency, { code, at, ...(reason ? { reason } : {}) }, incomingId), context.consumed],
+    writes: [
+      appendReport(documentId, recipientAgency, { code, at, ...(reason ? { reason } : {}) }, incomingId),
+      context.consumed,
+    ],
   });
 }
 

@@ -22,7 +22,7 @@ import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite, type PendingEvent } from '../platform/change.ts';
 import { queryPage } from '../platform/query.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
-import { actorName, type Authorize, versionedPut, vietnamYearOf } from './common.ts';
+import { type Authorize, actorName, versionedPut, vietnamYearOf } from './common.ts';
 import type { IncomingAction, IncomingDocument } from './document.ts';
 import {
   bookCounterKey,
@@ -93,7 +93,12 @@ export function incomingSummary(document: IncomingDocument) {
 }
 
 /** The status report to the sender (documents sent inside this province only). */
-export function statusReport(document: IncomingDocument, code: StatusCode, at: string, reason?: string): PendingEvent[] {
+export function statusReport(
+  document: IncomingDocument,
+  code: StatusCode,
+  at: string,
+  reason?: string,
+): PendingEvent[] {
   if (document.source.channel !== 'internal') return [];
   return [
     {
@@ -165,9 +170,16 @@ export async function receiveIncoming(
 }
 
 /** The incoming copy a given agency holds of a source document, if any. */
-export async function incomingIdFor(agencyCode: string, sourceDocumentId: string): Promise<string | undefined> {
+export async function incomingIdFor(
+  agencyCode: string,
+  sourceDocumentId: string,
+): Promise<string | undefined> {
   const { Item } = await ddb().send(
-    new GetCommand({ TableName: tableName(), Key: incomingRefKey(agencyCode, sourceDocumentId), ConsistentRead: true }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: incomingRefKey(agencyCode, sourceDocumentId),
+      ConsistentRead: true,
+    }),
   );
   return Item?.incomingId as string | undefined;
 }
@@ -208,7 +220,11 @@ const EVENT_OF: Partial<Record<IncomingStatus, typeof IncomingDocumentRegistered
 };
 
 /** register / reject / assign / start / complete. */
-export async function actOnIncoming(id: string, input: IncomingAction, acting: Acting): Promise<IncomingDocument> {
+export async function actOnIncoming(
+  id: string,
+  input: IncomingAction,
+  acting: Acting,
+): Promise<IncomingDocument> {
   const before = await loadForAgency(id, acting);
   const verdict = incomingTransition(before.status, input.action, acting.principal.roles);
   if (!verdict.ok) {
@@ -224,7 +240,10 @@ export async function actOnIncoming(id: string, input: IncomingAction, acting: A
   const commit = async (after: IncomingDocument, counterWrite?: DomainWrite) => {
     const code = CODE_OF_INCOMING[after.status as Exclude<IncomingStatus, 'recalled'>];
     const reason = input.action === 'reject' ? input.reason : 'note' in input ? input.note : undefined;
-    after.history = [...before.history, { at: after.updatedAt, action: input.action, by, code, ...(reason ? { note: reason } : {}) }];
+    after.history = [
+      ...before.history,
+      { at: after.updatedAt, action: input.action, by, code, ...(reason ? { note: reason } : {}) },
+    ];
     const event = EVENT_OF[after.status];
     await commitChange({
       context: acting.context,
@@ -235,13 +254,26 @@ export async function actOnIncoming(id: string, input: IncomingAction, acting: A
       after,
       writes: [...(counterWrite ? [counterWrite] : []), ...incomingWrites(after, before.version)],
       events: [
-        ...(event ? [{ contract: event, data: { document: incomingSummary(after) }, recipients: await readersOf(before.agencyCode) }] : []),
+        ...(event
+          ? [
+              {
+                contract: event,
+                data: { document: incomingSummary(after) },
+                recipients: await readersOf(before.agencyCode),
+              },
+            ]
+          : []),
         ...statusReport(after, code, after.updatedAt, reason),
       ],
     });
     return after;
   };
-  const base = (now: string): IncomingDocument => ({ ...before, status: verdict.next, version: before.version + 1, updatedAt: now });
+  const base = (now: string): IncomingDocument => ({
+    ...before,
+    status: verdict.next,
+    version: before.version + 1,
+    updatedAt: now,
+  });
 
   switch (input.action) {
     case 'register': {
@@ -276,7 +308,11 @@ export async function actOnIncoming(id: string, input: IncomingAction, acting: A
     case 'complete': {
       const now = nowIso();
       const day = vietnamDayOf(new Date(now));
-      return commit({ ...base(now), completedAt: now, overdue: before.dueDate ? day > before.dueDate : false });
+      return commit({
+        ...base(now),
+        completedAt: now,
+        overdue: before.dueDate ? day > before.dueDate : false,
+      });
     }
   }
 }
@@ -314,7 +350,13 @@ export async function answerRequest(
   const code: StatusCode = answer.accept ? '15' : '16';
   after.history = [
     ...before.history,
-    { at: now, action: `${answer.accept ? 'accept' : 'refuse'}-${request.kind}`, by: actorName(acting.context), code, ...(answer.note ? { note: answer.note } : {}) },
+    {
+      at: now,
+      action: `${answer.accept ? 'accept' : 'refuse'}-${request.kind}`,
+      by: actorName(acting.context),
+      code,
+      ...(answer.note ? { note: answer.note } : {}),
+    },
   ];
   await commitChange({
     context: acting.context,
@@ -344,7 +386,16 @@ export async function markRequest(
     pendingRequest: request,
     version: before.version + 1,
     updatedAt: nowIso(),
-    history: [...before.history, { at: request.requestedAt, action: `${request.kind}-requested`, by: before.source.organId, ...(request.kind === 'recall' ? { code: '13' } : {}), note: request.reason }],
+    history: [
+      ...before.history,
+      {
+        at: request.requestedAt,
+        action: `${request.kind}-requested`,
+        by: before.source.organId,
+        ...(request.kind === 'recall' ? { code: '13' } : {}),
+        note: request.reason,
+      },
+    ],
   };
   await commitChange({
     context,
@@ -383,9 +434,16 @@ export async function listIncoming(filter: IncomingFilter): Promise<Page<Incomin
   }
   if (filter.sender) {
     const pk = inFromPartition(filter.agencyCode, filter.sender);
-    const ids = await queryPage(boxQuery('GSI1', pk, filter), { ...page, pinned: { GSI1PK: pk } }, (item) => item.id as string);
+    const ids = await queryPage(
+      boxQuery('GSI1', pk, filter),
+      { ...page, pinned: { GSI1PK: pk } },
+      (item) => item.id as string,
+    );
     const documents = await Promise.all(ids.items.map((id) => requireIncoming(id)));
-    return { items: documents.filter((d) => !filter.status || d.status === filter.status), nextCursor: ids.nextCursor };
+    return {
+      items: documents.filter((d) => !filter.status || d.status === filter.status),
+      nextCursor: ids.nextCursor,
+    };
   }
   const index = filter.status ? 'GSI1' : 'GSI2';
   const pk = inboxPartition(filter.agencyCode, filter.status);

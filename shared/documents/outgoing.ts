@@ -15,7 +15,13 @@ import { getAgency } from '../agencies/repository.ts';
 import { vietnamDayOf } from '../calendar/civil-date.ts';
 import { getStoredFile } from '../files/repository.ts';
 import type { Principal } from '../http/auth.ts';
-import { ConflictError, type FieldIssue, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.ts';
+import {
+  ConflictError,
+  type FieldIssue,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../http/errors.ts';
 import { assertIfMatch, type IfMatch } from '../http/etag.ts';
 import type { Page } from '../http/pagination.ts';
 import { withNextNumber } from '../numbering/counter.ts';
@@ -23,8 +29,14 @@ import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite, type PendingEvent } from '../platform/change.ts';
 import { queryPage } from '../platform/query.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
-import { actorName, type Authorize, periodRange, versionedPut, vietnamYearOf } from './common.ts';
-import type { Attachment, DraftDocument, OutgoingDocument, RecipientStatus, StatusReport } from './document.ts';
+import { type Authorize, actorName, periodRange, versionedPut, vietnamYearOf } from './common.ts';
+import type {
+  Attachment,
+  DraftDocument,
+  OutgoingDocument,
+  RecipientStatus,
+  StatusReport,
+} from './document.ts';
 import {
   bookCounterKey,
   ENTITY_OUTGOING,
@@ -121,7 +133,11 @@ export async function checkAttachments(
     issues.push({ path, message: 'A file is attached twice', code: 'duplicate' });
   }
   if (attachments.filter((a) => a.main).length !== 1) {
-    issues.push({ path, message: 'Mark exactly one attachment as the main text (main: true)', code: 'main_required' });
+    issues.push({
+      path,
+      message: 'Mark exactly one attachment as the main text (main: true)',
+      code: 'main_required',
+    });
   }
   if (issues.length) throw new ValidationError(issues, 'Some attachments cannot be used');
   return checked;
@@ -141,9 +157,17 @@ export async function draftDocument(
   const recipients = [...new Set(input.recipients)];
   for (const [i, code] of recipients.entries()) {
     if (code === agencyCode) {
-      issues.push({ path: `body.recipients.${i}`, message: 'An agency does not send to itself', code: 'self' });
+      issues.push({
+        path: `body.recipients.${i}`,
+        message: 'An agency does not send to itself',
+        code: 'self',
+      });
     } else if (!(await getAgency(code))) {
-      issues.push({ path: `body.recipients.${i}`, message: `No agency ${code} in this province`, code: 'not_found' });
+      issues.push({
+        path: `body.recipients.${i}`,
+        message: `No agency ${code} in this province`,
+        code: 'not_found',
+      });
     }
   }
   if (issues.length) throw new ValidationError(issues, 'Some recipients cannot receive documents');
@@ -260,6 +284,9 @@ export interface SignedMainText {
   readonly signingTime?: string | undefined;
 }
 
+/** Seals the signed main text of a document being issued: the sealed PDF and its file record to commit. */
+export type Seal = (document: OutgoingDocument) => Promise<{ attachment: Attachment; write: DomainWrite }>;
+
 /** approved → signed: the signed PDF replaces the draft main text. */
 export async function recordSignature(
   id: string,
@@ -295,13 +322,18 @@ export async function recordSignature(
  * approved|signed → issued: takes the next number of the agency's outgoing book for the year, in the
  * same transaction as the document (gapless, no duplicates, whatever the concurrency).
  */
-export async function issueDocument(id: string, book: string | undefined, acting: Acting): Promise<OutgoingDocument> {
+export async function issueDocument(
+  id: string,
+  book: string | undefined,
+  acting: Acting,
+  seal?: Seal,
+): Promise<OutgoingDocument> {
   const { before, next: status } = await prepare(id, 'issue', acting);
   const bookCode = book ?? DEFAULT_OUTGOING_BOOK;
   const year = vietnamYearOf(nowIso());
   return withNextNumber(bookCounterKey(before.agencyCode, bookCode, year), async (number, counterWrite) => {
     const now = nowIso();
-    const after: OutgoingDocument = {
+    let after: OutgoingDocument = {
       ...nextVersion(before, status, now),
       book: bookCode,
       year,
@@ -310,6 +342,17 @@ export async function issueDocument(id: string, book: string | undefined, acting
       issuedAt: now,
       issuedDate: vietnamDayOf(new Date(now)),
     };
+    const extraWrites: DomainWrite[] = [];
+    if (seal && before.signedDigitally) {
+      // The agency's seal over the leader's signature (a second PAdES signature, incremental update).
+      const sealed = await seal(after);
+      after = {
+        ...after,
+        attachments: after.attachments.map((a) => (a.main ? sealed.attachment : a)),
+        sealed: true,
+      };
+      extraWrites.push(sealed.write);
+    }
     const agency = await getAgency(before.agencyCode);
     await commitChange({
       context: acting.context,
@@ -318,7 +361,7 @@ export async function issueDocument(id: string, book: string | undefined, acting
       entity: { type: ENTITY_OUTGOING, id },
       before,
       after,
-      writes: [counterWrite, versionedPut(toItem(after), before.version, 'document')],
+      writes: [counterWrite, versionedPut(toItem(after), before.version, 'document'), ...extraWrites],
       events: [
         {
           contract: DocumentIssuedV1,
@@ -332,14 +375,22 @@ export async function issueDocument(id: string, book: string | undefined, acting
 }
 
 function recipientItem(sender: string, status: RecipientStatus) {
-  return { ...recipientKey(status.documentId, status.recipientAgency), ...recipientIndexKeys(sender, status), entityType: ENTITY_RECIPIENT, ...status };
+  return {
+    ...recipientKey(status.documentId, status.recipientAgency),
+    ...recipientIndexKeys(sender, status),
+    entityType: ENTITY_RECIPIENT,
+    ...status,
+  };
 }
 
 /**
  * Sends an issued document to its recipients (all, or those not yet sent to). Secret documents are
  * recorded and issued, but never sent electronically.
  */
-export async function sendDocument(id: string, acting: Acting): Promise<{ document: OutgoingDocument; sentTo: string[] }> {
+export async function sendDocument(
+  id: string,
+  acting: Acting,
+): Promise<{ document: OutgoingDocument; sentTo: string[] }> {
   const before = await requireOutgoing(id);
   await acting.authorize({ agencyCode: before.agencyCode });
   if (acting.principal.agencyCode !== before.agencyCode) {
@@ -362,7 +413,12 @@ export async function sendDocument(id: string, acting: Acting): Promise<{ docume
   const sentTo = before.recipients.filter((code) => !already.has(code));
   if (sentTo.length === 0) throw new ConflictError('The document was already sent to every recipient');
   const now = nowIso();
-  const after: OutgoingDocument = { ...before, sentAt: before.sentAt ?? now, version: before.version + 1, updatedAt: now };
+  const after: OutgoingDocument = {
+    ...before,
+    sentAt: before.sentAt ?? now,
+    version: before.version + 1,
+    updatedAt: now,
+  };
   const writes: DomainWrite[] = [
     versionedPut(toItem(after), before.version, 'document'),
     ...sentTo.map((recipientAgency) =>
@@ -436,7 +492,11 @@ export interface ChangeRequest {
  * answer 15 (accepted) or 16 (refused). An update takes effect in the sender's document now (new
  * revision); each recipient's copy takes it when the recipient accepts.
  */
-export async function requestChange(id: string, request: ChangeRequest, acting: Acting): Promise<OutgoingDocument> {
+export async function requestChange(
+  id: string,
+  request: ChangeRequest,
+  acting: Acting,
+): Promise<OutgoingDocument> {
   const before = await requireOutgoing(id);
   await acting.authorize({ agencyCode: before.agencyCode });
   if (acting.principal.agencyCode !== before.agencyCode) {
@@ -453,7 +513,11 @@ export async function requestChange(id: string, request: ChangeRequest, acting: 
   const unknown = askedOf.filter((code) => !known.has(code));
   if (unknown.length) {
     throw new ValidationError(
-      unknown.map((code) => ({ path: 'body.recipients', message: `The document was not sent to ${code}`, code: 'not_sent' })),
+      unknown.map((code) => ({
+        path: 'body.recipients',
+        message: `The document was not sent to ${code}`,
+        code: 'not_sent',
+      })),
     );
   }
   const now = nowIso();
@@ -461,7 +525,9 @@ export async function requestChange(id: string, request: ChangeRequest, acting: 
   if (request.kind === 'update') {
     const update = request.update ?? {};
     if (!update.subject && !update.content && !update.replyDueDate && !update.attachments) {
-      throw new ValidationError([{ path: 'body.update', message: 'Give at least one corrected field', code: 'required' }]);
+      throw new ValidationError([
+        { path: 'body.update', message: 'Give at least one corrected field', code: 'required' },
+      ]);
     }
     after = {
       ...after,
@@ -469,7 +535,15 @@ export async function requestChange(id: string, request: ChangeRequest, acting: 
       ...(update.subject ? { subject: update.subject } : {}),
       ...(update.content ? { content: update.content } : {}),
       ...(update.replyDueDate ? { replyDueDate: update.replyDueDate } : {}),
-      ...(update.attachments ? { attachments: await checkAttachments(update.attachments, before.agencyCode, 'body.update.attachments') } : {}),
+      ...(update.attachments
+        ? {
+            attachments: await checkAttachments(
+              update.attachments,
+              before.agencyCode,
+              'body.update.attachments',
+            ),
+          }
+        : {}),
     };
   }
   const writes: DomainWrite[] = [versionedPut(toItem(after), before.version, 'document')];
@@ -498,7 +572,12 @@ export async function requestChange(id: string, request: ChangeRequest, acting: 
 }
 
 /** Appends a status report to a recipient's history (the recipient item must exist). */
-export function appendReport(documentId: string, recipientAgency: string, entry: StatusReport, incomingId?: string): DomainWrite {
+export function appendReport(
+  documentId: string,
+  recipientAgency: string,
+  entry: StatusReport,
+  incomingId?: string,
+): DomainWrite {
   return {
     item: {
       Update: {
@@ -510,7 +589,8 @@ export function appendReport(documentId: string, recipientAgency: string, entry:
         ExpressionAttributeValues: { ':entry': [entry], ...(incomingId ? { ':incoming': incomingId } : {}) },
       },
     },
-    onConditionFailed: () => new NotFoundError(`${recipientAgency} is not a recipient of document ${documentId}`),
+    onConditionFailed: () =>
+      new NotFoundError(`${recipientAgency} is not a recipient of document ${documentId}`),
   };
 }
 
@@ -532,7 +612,12 @@ type KeyQuery = Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartK
 export function boxQuery(
   index: 'GSI1' | 'GSI2' | 'GSI3',
   partition: string,
-  filter: { from?: string | undefined; to?: string | undefined; type?: string | undefined; urgency?: string | undefined },
+  filter: {
+    from?: string | undefined;
+    to?: string | undefined;
+    type?: string | undefined;
+    urgency?: string | undefined;
+  },
   extra: { condition?: string; values?: Record<string, unknown> } = {},
 ): KeyQuery {
   const values: Record<string, unknown> = { ':pk': partition, ...extra.values };
@@ -583,5 +668,9 @@ export async function listOutgoing(filter: OutgoingFilter): Promise<Page<Outgoin
   }
   const index = filter.status ? 'GSI1' : 'GSI2';
   const pk = outboxPartition(filter.agencyCode, filter.status);
-  return queryPage(boxQuery(index, pk, filter), { limit: filter.limit, cursor: filter.cursor, pinned: { [`${index}PK`]: pk } }, toDocument);
+  return queryPage(
+    boxQuery(index, pk, filter),
+    { limit: filter.limit, cursor: filter.cursor, pinned: { [`${index}PK`]: pk } },
+    toDocument,
+  );
 }

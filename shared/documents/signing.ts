@@ -6,11 +6,12 @@
  * - the approved main text is unchanged: its bytes are the prefix of the signed revision (a PAdES
  *   signature is an incremental update appended to the signed file).
  */
+
+import { readFileBytes, storeServerFile } from '../files/server-files.ts';
 import { ValidationError } from '../http/errors.ts';
-import { readFileBytes } from '../files/server-files.ts';
 import type { SigningCapability } from '../signing/capability.ts';
 import type { OutgoingDocument } from './document.ts';
-import type { SignedMainText } from './outgoing.ts';
+import type { Seal, SignedMainText } from './outgoing.ts';
 
 const refuse = (message: string, code: string) =>
   new ValidationError([{ path: 'body.signedFileId', message, code }], 'The signed file cannot be accepted');
@@ -58,5 +59,39 @@ export async function checkSignedMainText(
     signerName: personal.signer.commonName,
     serialNumber: personal.signer.serialNumber,
     signingTime: personal.signingTime,
+  };
+}
+
+/** The seal step of issuing: the agency's seal added to the signed main text, stored as a new file. */
+export function sealWith(signing: Pick<SigningCapability, 'sealPdf'>, ownerSub: string): Seal {
+  return async (document) => {
+    const main = document.attachments.find((attachment) => attachment.main)!;
+    const { bytes } = await readFileBytes(main.fileId);
+    const sealed = await signing.sealPdf({
+      agencyId: document.agencyCode,
+      pdf: bytes,
+      reason: `Ban hành văn bản số ${document.numberNotation}`,
+      ...(document.issuePlace ? { location: document.issuePlace } : {}),
+    });
+    const stored = await storeServerFile({
+      agencyCode: document.agencyCode,
+      ownerSub,
+      purpose: 'document-attachment',
+      fileName: main.fileName,
+      contentType: 'application/pdf',
+      bytes: sealed,
+    });
+    const { file } = stored;
+    return {
+      attachment: {
+        fileId: file.id,
+        fileName: file.fileName,
+        contentType: file.contentType,
+        size: file.size,
+        sha256: file.sha256,
+        main: true,
+      },
+      write: stored.write,
+    };
   };
 }

@@ -103,7 +103,17 @@ export const STATUS_CODES = {
 } as const;
 export type StatusCode = keyof typeof STATUS_CODES;
 /** In code order (Object.keys would put the integer-like keys 13, 15, 16 first). */
-export const STATUS_CODE_LIST: [StatusCode, ...StatusCode[]] = ['01', '02', '03', '04', '05', '06', '13', '15', '16'];
+export const STATUS_CODE_LIST: [StatusCode, ...StatusCode[]] = [
+  '01',
+  '02',
+  '03',
+  '04',
+  '05',
+  '06',
+  '13',
+  '15',
+  '16',
+];
 
 export const CODE_OF_INCOMING: Readonly<Record<Exclude<IncomingStatus, 'recalled'>, StatusCode>> = {
   received: '01',

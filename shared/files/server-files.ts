@@ -22,10 +22,14 @@ const bucket = (): string => requireEnv(ENV.filesBucket);
 export async function readFileBytes(id: string): Promise<{ file: FileRecord; bytes: Buffer }> {
   const { file, objectKey } = await requireStoredFile(id, true);
   if (file.status !== 'confirmed') {
-    throw new ConflictError(`File ${id} is ${file.status}; only confirmed files can be used`, { status: file.status });
+    throw new ConflictError(`File ${id} is ${file.status}; only confirmed files can be used`, {
+      status: file.status,
+    });
   }
   const { Body } = await s3Client().send(new GetObjectCommand({ Bucket: bucket(), Key: objectKey }));
-  const bytes = Buffer.from(await (Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  const bytes = Buffer.from(
+    await (Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
   return { file, bytes };
 }
 

@@ -4,8 +4,8 @@
  * malformed packages are refused with a problem response and nothing is stored.
  */
 import { describe, expect, it } from 'vitest';
-import { call } from '#tests/support/http.ts';
 import { A, B, issued, uploadDocumentFile } from '#tests/support/documents.ts';
+import { call } from '#tests/support/http.ts';
 import { samplePdf } from '#tests/support/signing.ts';
 
 interface Incoming {
@@ -25,14 +25,23 @@ interface Incoming {
 }
 
 const inboxFromA = async () =>
-  (await call<{ items: Incoming[] }>('GET', `/v1/agencies/${B}/documents/incoming?sender=${A}&limit=100`, { as: 'clerk.tichson' })).body.items.filter(
-    (item) => item.source.channel === 'edxml',
-  ).length;
+  (
+    await call<{ items: Incoming[] }>('GET', `/v1/agencies/${B}/documents/incoming?sender=${A}&limit=100`, {
+      as: 'clerk.tichson',
+    })
+  ).body.items.filter((item) => item.source.channel === 'edxml').length;
 
-const importXml = (edxml: string) => call<Incoming & { errors?: { path: string; message: string }[]; detail?: string }>('POST', '/v1/documents/import', { as: 'clerk.tichson', body: { edxml } });
+const importXml = (edxml: string) =>
+  call<Incoming & { errors?: { path: string; message: string }[]; detail?: string }>(
+    'POST',
+    '/v1/documents/import',
+    { as: 'clerk.tichson', body: { edxml } },
+  );
 
 describe('edXML exchange', () => {
-  it('exports a sealed package that another agency imports with identical metadata and attachments', { timeout: 180_000 }, async () => {
+  it('exports a sealed package that another agency imports with identical metadata and attachments', {
+    timeout: 180_000,
+  }, async () => {
     const annex = await samplePdf('Phu luc kem theo');
     const annexId = await uploadDocumentFile(annex, 'specialist.vinhyen', A);
     const { document } = await issued(
@@ -63,7 +72,10 @@ describe('edXML exchange', () => {
     expect((await importXml('<a>not edxml</a>')).status).toBe(400);
     expect(await inboxFromA()).toBe(before);
     // Not addressed to the importing agency.
-    const wrongAgency = await call('POST', '/v1/documents/import', { as: 'clerk.lienbao', body: { edxml: xml } });
+    const wrongAgency = await call('POST', '/v1/documents/import', {
+      as: 'clerk.lienbao',
+      body: { edxml: xml },
+    });
     expect(wrongAgency.status).toBe(400);
 
     const imported = await importXml(xml);
@@ -82,13 +94,30 @@ describe('edXML exchange', () => {
       signer: { fullName: 'Vũ Văn Hải', position: 'Chủ tịch', competence: 'TM.' },
       source: { channel: 'edxml', organId: A },
     });
-    expect(copy.attachments.map(({ fileName, sha256, size, contentType }) => ({ fileName, sha256, size, contentType }))).toEqual(
-      (document.attachments as unknown as Incoming['attachments']).map(({ fileName, sha256, size, contentType }) => ({ fileName, sha256, size, contentType })),
+    expect(
+      copy.attachments.map(({ fileName, sha256, size, contentType }) => ({
+        fileName,
+        sha256,
+        size,
+        contentType,
+      })),
+    ).toEqual(
+      (document.attachments as unknown as Incoming['attachments']).map(
+        ({ fileName, sha256, size, contentType }) => ({ fileName, sha256, size, contentType }),
+      ),
     );
     // Byte for byte: download the imported attachment and the original.
     for (const [i, attachment] of copy.attachments.entries()) {
-      const link = await call<{ url: string }>('GET', `/v1/incoming-documents/${copy.id}/attachments/${attachment.fileId}?redirect=false`, { as: 'clerk.tichson' });
-      const original = await call<{ url: string }>('GET', `/v1/documents/${document.id}/attachments/${document.attachments[i]!.fileId}?redirect=false`, { as: 'clerk.vinhyen' });
+      const link = await call<{ url: string }>(
+        'GET',
+        `/v1/incoming-documents/${copy.id}/attachments/${attachment.fileId}?redirect=false`,
+        { as: 'clerk.tichson' },
+      );
+      const original = await call<{ url: string }>(
+        'GET',
+        `/v1/documents/${document.id}/attachments/${document.attachments[i]!.fileId}?redirect=false`,
+        { as: 'clerk.vinhyen' },
+      );
       const [a, b] = await Promise.all([fetch(link.body.url), fetch(original.body.url)]);
       expect(Buffer.from(await a.arrayBuffer()).equals(Buffer.from(await b.arrayBuffer()))).toBe(true);
     }

@@ -4,22 +4,29 @@
  * one incoming book get exactly 1..100 — no gap, no duplicate.
  */
 import { describe, expect, it } from 'vitest';
-import { call, unique } from '#tests/support/http.ts';
 import { A, act, B, type Draft, drain, uploadDocumentFile } from '#tests/support/documents.ts';
+import { call, unique } from '#tests/support/http.ts';
 import { samplePdf } from '#tests/support/signing.ts';
 
 const N = 100;
 const range = Array.from({ length: N }, (_, i) => i + 1);
 
 /** Runs `task` over `items`, `width` at a time. */
-async function inBatches<T, R>(items: readonly T[], width: number, task: (item: T) => Promise<R>): Promise<R[]> {
+async function inBatches<T, R>(
+  items: readonly T[],
+  width: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = [];
-  for (let i = 0; i < items.length; i += width) results.push(...(await Promise.all(items.slice(i, i + width).map(task))));
+  for (let i = 0; i < items.length; i += width)
+    results.push(...(await Promise.all(items.slice(i, i + width).map(task))));
   return results;
 }
 
 describe('registration books under concurrency', () => {
-  it(`numbers ${N} concurrent issues and ${N} concurrent registrations 1..${N}`, { timeout: 600_000 }, async () => {
+  it(`numbers ${N} concurrent issues and ${N} concurrent registrations 1..${N}`, {
+    timeout: 600_000,
+  }, async () => {
     const tag = unique().toUpperCase();
     const outgoingBook = `DI-${tag}`;
     const incomingBook = `DEN-${tag}`;
@@ -63,7 +70,11 @@ describe('registration books under concurrency', () => {
     });
     await drain();
     const copies = await inBatches(ids, 10, async (id) => {
-      const detail = await call<{ recipients: { incomingId: string | null }[] }>('GET', `/v1/documents/${id}`, { as: 'clerk.vinhyen' });
+      const detail = await call<{ recipients: { incomingId: string | null }[] }>(
+        'GET',
+        `/v1/documents/${id}`,
+        { as: 'clerk.vinhyen' },
+      );
       const incomingId = detail.body.recipients[0]?.incomingId;
       expect(incomingId, `copy of ${id}`).toBeTruthy();
       return incomingId!;
@@ -80,7 +91,10 @@ describe('registration books under concurrency', () => {
     expect(registered.map((r) => r.body.incomingNumber).sort((a, b) => a - b)).toEqual(range);
 
     // Issuing again is refused and takes no number.
-    const again = await call('POST', `/v1/documents/${ids[0]}/issue`, { as: 'clerk.vinhyen', body: { book: outgoingBook } });
+    const again = await call('POST', `/v1/documents/${ids[0]}/issue`, {
+      as: 'clerk.vinhyen',
+      body: { book: outgoingBook },
+    });
     expect(again.status).toBe(409);
   });
 });

@@ -1,7 +1,6 @@
 /** Helpers for official-document tests: attachments, drafts, the leader's signature, event delivery. */
 import { expect, inject } from 'vitest';
-import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
-import vinhPhuc from '#infra/provinces/vinh-phuc.ts';
+import vinhPhuc, { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { LocalPki, localKey } from '#shared/signing/local-pki.ts';
 import { signPdfWithKey } from '#shared/signing/seal.ts';
 import { baseUrl, call, unique } from './http.ts';
@@ -31,7 +30,11 @@ export interface Draft {
 }
 
 /** Uploads a main PDF (and returns its bytes) and drafts a document from agency A. */
-export async function draft(fields: Record<string, unknown> = {}, mainPdf?: Uint8Array, annexIds: readonly string[] = []) {
+export async function draft(
+  fields: Record<string, unknown> = {},
+  mainPdf?: Uint8Array,
+  annexIds: readonly string[] = [],
+) {
   const pdf = mainPdf ?? (await samplePdf(`Ke hoach ${unique()}`));
   const fileId = await uploadDocumentFile(pdf, 'specialist.vinhyen', A);
   const response = await call<Draft>('POST', '/v1/documents', {
@@ -52,7 +55,10 @@ export async function draft(fields: Record<string, unknown> = {}, mainPdf?: Uint
 }
 
 export async function act(id: string, action: string, as: string, extra: Record<string, unknown> = {}) {
-  const response = await call<Draft>('POST', `/v1/documents/${id}/transitions`, { as, body: { action, ...extra } });
+  const response = await call<Draft>('POST', `/v1/documents/${id}/transitions`, {
+    as,
+    body: { action, ...extra },
+  });
   expect(response.status, response.text).toBe(200);
   return response.body;
 }
@@ -90,7 +96,9 @@ export async function issued(
     });
     expect(signed.status, signed.text).toBe(200);
   }
-  const response = await call<Draft & { number: number; numberNotation: string }>('POST', `/v1/documents/${document.id}/issue`, {
+  const response = await call<
+    Draft & { number: number; numberNotation: string; sealed?: boolean; signedDigitally: boolean }
+  >('POST', `/v1/documents/${document.id}/issue`, {
     as: 'clerk.vinhyen',
     body: options.book ? { book: options.book } : {},
   });

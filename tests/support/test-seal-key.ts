@@ -28,11 +28,54 @@ export function createTestPki(
       : openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', file);
   try {
     newKey('root.key');
-    openssl('req', '-x509', '-new', '-key', 'root.key', '-sha256', '-days', '365', '-subj', '/CN=Test Root CA/O=Test PKI/C=VN', '-out', 'root.pem');
+    openssl(
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'root.key',
+      '-sha256',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=Test Root CA/O=Test PKI/C=VN',
+      '-out',
+      'root.pem',
+    );
     newKey('seal.key');
-    openssl('req', '-new', '-key', 'seal.key', '-utf8', '-subj', `/CN=${organization}/O=${organization}/C=VN`, '-out', 'seal.csr');
-    writeFileSync(join(dir, 'ext.cnf'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,nonRepudiation\n');
-    openssl('x509', '-req', '-in', 'seal.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-sha256', '-days', String(options.days ?? 30), '-extfile', 'ext.cnf', '-out', 'seal.pem');
+    openssl(
+      'req',
+      '-new',
+      '-key',
+      'seal.key',
+      '-utf8',
+      '-subj',
+      `/CN=${organization}/O=${organization}/C=VN`,
+      '-out',
+      'seal.csr',
+    );
+    writeFileSync(
+      join(dir, 'ext.cnf'),
+      'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,nonRepudiation\n',
+    );
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      'seal.csr',
+      '-CA',
+      'root.pem',
+      '-CAkey',
+      'root.key',
+      '-CAcreateserial',
+      '-sha256',
+      '-days',
+      String(options.days ?? 30),
+      '-extfile',
+      'ext.cnf',
+      '-out',
+      'seal.pem',
+    );
     const read = (file: string) => readFileSync(join(dir, file), 'utf8');
     const rootPem = read('root.pem');
     const privateKey = read('seal.key');

@@ -28,7 +28,10 @@ describe('outgoing lifecycle', () => {
   });
 
   it('refuses wrong roles and wrong states', () => {
-    expect(outgoingTransition('in-review', 'approve', ['specialist', 'clerk'])).toMatchObject({ ok: false, reason: 'role' });
+    expect(outgoingTransition('in-review', 'approve', ['specialist', 'clerk'])).toMatchObject({
+      ok: false,
+      reason: 'role',
+    });
     expect(outgoingTransition('draft', 'issue', ['clerk'])).toMatchObject({ ok: false, reason: 'state' });
     expect(outgoingTransition('issued', 'issue', ['clerk'])).toMatchObject({ ok: false, reason: 'state' });
     expect(allowedOutgoingActions('issued', [...ROLES])).toEqual([]);
@@ -36,14 +39,17 @@ describe('outgoing lifecycle', () => {
 
   it('never leaves the declared statuses, whatever the sequence of actions', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom(...OUTGOING_ACTIONS), fc.subarray([...ROLES]))), (steps) => {
-        let status: (typeof OUTGOING_STATUSES)[number] = 'draft';
-        for (const [action, roles] of steps) {
-          const verdict = outgoingTransition(status, action, roles);
-          if (verdict.ok) status = verdict.next;
-          expect(OUTGOING_STATUSES).toContain(status);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...OUTGOING_ACTIONS), fc.subarray([...ROLES]))),
+        (steps) => {
+          let status: (typeof OUTGOING_STATUSES)[number] = 'draft';
+          for (const [action, roles] of steps) {
+            const verdict = outgoingTransition(status, action, roles);
+            if (verdict.ok) status = verdict.next;
+            expect(OUTGOING_STATUSES).toContain(status);
+          }
+        },
+      ),
     );
   });
 });
@@ -53,9 +59,18 @@ describe('incoming lifecycle', () => {
     expect(incomingTransition('received', 'register', ['clerk'])).toEqual({ ok: true, next: 'registered' });
     expect(incomingTransition('registered', 'assign', ['leader'])).toEqual({ ok: true, next: 'assigned' });
     expect(incomingTransition('assigned', 'start', ['specialist'])).toEqual({ ok: true, next: 'processing' });
-    expect(incomingTransition('processing', 'complete', ['specialist'])).toEqual({ ok: true, next: 'completed' });
-    expect(incomingTransition('registered', 'reject', ['clerk'])).toMatchObject({ ok: false, reason: 'state' });
-    expect(incomingTransition('registered', 'assign', ['clerk'])).toMatchObject({ ok: false, reason: 'role' });
+    expect(incomingTransition('processing', 'complete', ['specialist'])).toEqual({
+      ok: true,
+      next: 'completed',
+    });
+    expect(incomingTransition('registered', 'reject', ['clerk'])).toMatchObject({
+      ok: false,
+      reason: 'state',
+    });
+    expect(incomingTransition('registered', 'assign', ['clerk'])).toMatchObject({
+      ok: false,
+      reason: 'role',
+    });
   });
 
   it('closes for good after completed, rejected or recalled', () => {
@@ -82,7 +97,8 @@ describe('exchange status codes', () => {
 
   it('sends only unclassified documents electronically', () => {
     expect(isSendableElectronically('normal')).toBe(true);
-    for (const level of ['confidential', 'secret', 'top-secret'] as const) expect(isSendableElectronically(level)).toBe(false);
+    for (const level of ['confidential', 'secret', 'top-secret'] as const)
+      expect(isSendableElectronically(level)).toBe(false);
   });
 
   it('turns a period of Vietnam days into a UTC sort-key range', () => {
