@@ -9,6 +9,7 @@ import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './do
 import type { EventContract } from './envelope.ts';
 import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
 import { ProcedurePublishedV1 } from './procedures/procedure-published.v1.ts';
+import { CertificateRegisteredV1, SignatureCompletedV1 } from './signatures/signature-events.v1.ts';
 
 export const eventCatalog: readonly EventContract[] = [
   AgencyCreatedV1,
@@ -21,4 +22,6 @@ export const eventCatalog: readonly EventContract[] = [
   DossierOverdueV1,
   FileConfirmedV1,
   ProcedurePublishedV1,
+  SignatureCompletedV1,
+  CertificateRegisteredV1,
 ];

@@ -71,6 +71,15 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
+  signatures: {
+    // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
+    // Seal keys are KMS keys (shared/signing/kms-key.ts); PDF parsing and signing want memory and time.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    environment: { SIGNING_PROVIDER: 'kms' },
+  },
 };
 
 export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
