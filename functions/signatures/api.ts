@@ -28,7 +28,11 @@ export const handler = createApiHandler(signatureRoutes, {
     if (!agencyCode) {
       if (query.expiringWithinDays === undefined) {
         throw new ValidationError([
-          { path: 'query.agencyCode', message: 'Give agencyCode, or expiringWithinDays for the whole province', code: 'required' },
+          {
+            path: 'query.agencyCode',
+            message: 'Give agencyCode, or expiringWithinDays for the whole province',
+            code: 'required',
+          },
         ]);
       }
       await authorize({});

@@ -52,7 +52,12 @@ export const signatureRoutes = defineRoutes({
       'of the province expiring within that many days.',
     tags: certificateTags,
     access: {
-      roles: { leader: 'agency', 'agency-admin': 'agency-tree', 'province-admin': 'province', auditor: 'province' },
+      roles: {
+        leader: 'agency',
+        'agency-admin': 'agency-tree',
+        'province-admin': 'province',
+        auditor: 'province',
+      },
     },
     request: {
       query: z.strictObject({

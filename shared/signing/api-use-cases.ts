@@ -51,7 +51,10 @@ export const SignatureReportSchema = z
     coversWholeDocument: z.optional(z.boolean()),
     signedRevisionLength: z.optional(z.number()),
   })
-  .register(z.globalRegistry, { id: 'SignatureReport', description: 'One signature’s verdict (ETSI EN 319 102-1)' });
+  .register(z.globalRegistry, {
+    id: 'SignatureReport',
+    description: 'One signature’s verdict (ETSI EN 319 102-1)',
+  });
 export const VerificationReportSchema = z
   .object({ indication: Indication, signatures: z.array(SignatureReportSchema) })
   .register(z.globalRegistry, { id: 'VerificationReport' });
@@ -81,7 +84,10 @@ export async function verifySignatures(input: VerifySignatures, caller: Caller):
     return signing.verifyPdf(bytes);
   }
   // Inline bytes are the caller's own material: no stored resource to scope.
-  await caller.authorize({ ownerSub: caller.principal.sub, ...(caller.principal.agencyCode ? { agencyCode: caller.principal.agencyCode } : {}) });
+  await caller.authorize({
+    ownerSub: caller.principal.sub,
+    ...(caller.principal.agencyCode ? { agencyCode: caller.principal.agencyCode } : {}),
+  });
   if (input.pdf) {
     if (input.content || input.signature) throw invalid('Send a pdf, or content with signature, not both');
     return signing.verifyPdf(fromBase64(input.pdf));
@@ -89,7 +95,9 @@ export async function verifySignatures(input: VerifySignatures, caller: Caller):
   if (input.content && input.signature) {
     return signing.verifyDetached(fromBase64(input.content), fromBase64(input.signature));
   }
-  throw invalid('Send fileId (a signed PDF), fileId with signatureFileId or signature, pdf, or content with signature');
+  throw invalid(
+    'Send fileId (a signed PDF), fileId with signatureFileId or signature, pdf, or content with signature',
+  );
 }
 
 export const SealFile = z

@@ -10,6 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { KeyUsageFlags, KeyUsagesExtension, X509Certificate } from '@peculiar/x509';
 import * as z from 'zod/mini';
+import { CertificateRegisteredV1 } from '#events/signatures/signature-events.v1.ts';
 import { agencyCodeSchema } from '../agencies/agency.ts';
 import type { Principal } from '../http/auth.ts';
 import { ConflictError, HttpProblem, NotFoundError } from '../http/errors.ts';
@@ -18,7 +19,6 @@ import { type ChangeContext, commitChange } from '../platform/change.ts';
 import { now } from '../platform/clock.ts';
 import { queryAll } from '../platform/query.ts';
 import { stripKeys, tableName } from '../platform/table.ts';
-import { CertificateRegisteredV1 } from '#events/signatures/signature-events.v1.ts';
 import { certificateDer } from './cms.ts';
 import { signingCapability } from './index.ts';
 import {
@@ -34,7 +34,10 @@ import { checkChain } from './verify.ts';
 export const CERTIFICATE_KINDS = ['personal', 'organization'] as const;
 const pemSchema = z
   .string()
-  .check(z.maxLength(20_000), z.regex(/-----BEGIN CERTIFICATE-----/, 'A PEM certificate (-----BEGIN CERTIFICATE-----)'));
+  .check(
+    z.maxLength(20_000),
+    z.regex(/-----BEGIN CERTIFICATE-----/, 'A PEM certificate (-----BEGIN CERTIFICATE-----)'),
+  );
 
 export const RegisterCertificate = z
   .strictObject({
@@ -99,7 +102,10 @@ export async function examineCertificate(input: RegisterCertificate, at: Date) {
   }
   const usage = certificate.getExtension(KeyUsagesExtension);
   if (usage && !(usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation))) {
-    throw invalid('The certificate’s key usage allows neither digitalSignature nor nonRepudiation', 'key-usage');
+    throw invalid(
+      'The certificate’s key usage allows neither digitalSignature nor nonRepudiation',
+      'key-usage',
+    );
   }
   const basic = certificate.extensions.find((extension) => extension.type === '2.5.29.19') as
     | { ca?: boolean }
@@ -112,7 +118,8 @@ export async function examineCertificate(input: RegisterCertificate, at: Date) {
     { ...anchors, crls: [...(anchors.crls ?? []), ...(input.crlPem ? [input.crlPem] : [])] },
     at,
   );
-  if (!result.trusted) throw invalid('The certificate does not chain to a trusted root of the province', 'untrusted');
+  if (!result.trusted)
+    throw invalid('The certificate does not chain to a trusted root of the province', 'untrusted');
   if (result.revocation === 'revoked') throw invalid('The certificate is revoked (CRL)', 'revoked');
   const commonName = certificate.subjectName.getField('CN')[0] ?? '';
   const organization = certificate.subjectName.getField('O')[0];
@@ -140,9 +147,15 @@ export async function registerCertificate(
   const examined = await examineCertificate(input, at);
   const isAdmin = principal.roles.includes('agency-admin') || principal.roles.includes('province-admin');
   if (examined.kind === 'organization' && !isAdmin) {
-    throw new HttpProblem('forbidden', 'Organization (seal) certificates are registered by an agency administrator');
+    throw new HttpProblem(
+      'forbidden',
+      'Organization (seal) certificates are registered by an agency administrator',
+    );
   }
-  if (examined.kind === 'personal' && !principal.roles.some((role) => ['leader', 'specialist', 'clerk'].includes(role))) {
+  if (
+    examined.kind === 'personal' &&
+    !principal.roles.some((role) => ['leader', 'specialist', 'clerk'].includes(role))
+  ) {
     throw new HttpProblem('forbidden', 'Personal certificates are registered by their holders (staff)');
   }
   const { certificate } = examined;
@@ -275,7 +288,10 @@ export async function listExpiringCertificates(days: number): Promise<Certificat
 }
 
 /** The caller's usable personal certificate: the one named, or their latest valid one. */
-export async function personalCertificateFor(principal: Principal, certificateId?: string): Promise<CertificateRecord> {
+export async function personalCertificateFor(
+  principal: Principal,
+  certificateId?: string,
+): Promise<CertificateRecord> {
   const at = now().toISOString();
   if (certificateId) {
     const record = await getCertificate(certificateId);
@@ -295,7 +311,9 @@ export async function personalCertificateFor(principal: Principal, certificateId
   const usable = items.map(toRecord).filter((record) => record.notBefore <= at);
   const latest = usable.at(-1);
   if (!latest) {
-    throw new ConflictError('You have no valid personal certificate; register one with POST /v1/certificates');
+    throw new ConflictError(
+      'You have no valid personal certificate; register one with POST /v1/certificates',
+    );
   }
   return latest;
 }

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FileRecord } from '../files/file.ts';
 import { ENTITY_FILE, fileKey, incomingKeyOf, objectKeyOf } from '../files/keys.ts';
-import { type StoredFile, requireStoredFile } from '../files/repository.ts';
+import { requireStoredFile, type StoredFile } from '../files/repository.ts';
 import { ConflictError, HttpProblem } from '../http/errors.ts';
 import { s3Client } from '../platform/aws-clients.ts';
 import type { DomainWrite } from '../platform/change.ts';
@@ -45,10 +45,15 @@ export async function removeObject(key: string): Promise<void> {
 export async function readConfirmedFile(id: string): Promise<{ stored: StoredFile; bytes: Uint8Array }> {
   const stored = await requireStoredFile(id);
   if (stored.file.status !== 'confirmed') {
-    throw new ConflictError(`File ${id} is ${stored.file.status}; only confirmed files can be signed or verified`);
+    throw new ConflictError(
+      `File ${id} is ${stored.file.status}; only confirmed files can be signed or verified`,
+    );
   }
   if (stored.file.size > MAX_SIGNED_FILE_BYTES) {
-    throw new HttpProblem('payload-too-large', `Files above ${MAX_SIGNED_FILE_BYTES / 1024 / 1024} MiB are not signed here`);
+    throw new HttpProblem(
+      'payload-too-large',
+      `Files above ${MAX_SIGNED_FILE_BYTES / 1024 / 1024} MiB are not signed here`,
+    );
   }
   return { stored, bytes: await readObject(stored.objectKey) };
 }

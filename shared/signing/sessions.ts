@@ -25,6 +25,7 @@ import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange } from '../platform/change.ts';
 import { now } from '../platform/clock.ts';
 import { tableName } from '../platform/table.ts';
+import type { SignatureReport } from './capability.ts';
 import { type CertificateRecord, getCertificate, personalCertificateFor } from './certificates.ts';
 import {
   algorithmOf,
@@ -37,11 +38,17 @@ import {
   sha256,
   signatureMatches,
 } from './cms.ts';
-import { readConfirmedFile, readObject, removeObject, signedFileName, storeSignedFile, writeObject } from './file-store.ts';
+import {
+  readConfirmedFile,
+  readObject,
+  removeObject,
+  signedFileName,
+  storeSignedFile,
+  writeObject,
+} from './file-store.ts';
 import { signingCapability } from './index.ts';
 import { ENTITY_SIGNING_SESSION, sessionKey, sessionObjectKey } from './keys.ts';
 import { embedCms, PdfSignatureError, preparePdf, rangeParts } from './pades.ts';
-import type { SignatureReport } from './capability.ts';
 
 export const SESSION_TTL_SECONDS = 15 * 60;
 
@@ -226,7 +233,8 @@ async function loadSession(id: string, principal: Principal): Promise<StoredSess
     new GetCommand({ TableName: tableName(), Key: sessionKey(id), ConsistentRead: true }),
   );
   // Sessions are personal: another user's session does not exist for the caller.
-  if (!Item || Item.ownerSub !== principal.sub) throw new NotFoundError(`Signing session ${id} does not exist`);
+  if (!Item || Item.ownerSub !== principal.sub)
+    throw new NotFoundError(`Signing session ${id} does not exist`);
   return { ...(Item as StoredSession), expiresAt: Item.expiresAtIso as string };
 }
 
@@ -239,7 +247,11 @@ export interface CompletedSigning extends SigningSession {
   readonly signature: SignatureReport;
 }
 
-export async function completeSigning(id: string, input: CompleteSigning, caller: Caller): Promise<CompletedSigning> {
+export async function completeSigning(
+  id: string,
+  input: CompleteSigning,
+  caller: Caller,
+): Promise<CompletedSigning> {
   const session = await loadSession(id, caller.principal);
   if (session.status === 'completed') {
     throw new ConflictError('The session is already completed', {
@@ -285,10 +297,16 @@ export async function completeSigning(id: string, input: CompleteSigning, caller
       throw error;
     }
     if (!Buffer.from(parsed.signer).equals(Buffer.from(der))) {
-      throw badSignature('The CMS is signed with another certificate than the session’s', 'certificate-mismatch');
+      throw badSignature(
+        'The CMS is signed with another certificate than the session’s',
+        'certificate-mismatch',
+      );
     }
     if (!checkIntegrity(parsed, Buffer.concat(rangeParts(prepared, session.byteRange)))) {
-      throw badSignature('The CMS does not sign this document’s digest with its certificate', 'signature-mismatch');
+      throw badSignature(
+        'The CMS does not sign this document’s digest with its certificate',
+        'signature-mismatch',
+      );
     }
   }
   let signed: Uint8Array;
@@ -333,7 +351,8 @@ export async function completeSigning(id: string, input: CompleteSigning, caller
           Update: {
             TableName: tableName(),
             Key: sessionKey(id),
-            UpdateExpression: 'SET #status = :completed, signedFileId = :file, completedAt = :at, version = :next',
+            UpdateExpression:
+              'SET #status = :completed, signedFileId = :file, completedAt = :at, version = :next',
             ConditionExpression: '#status = :prepared AND version = :version',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -346,7 +365,8 @@ export async function completeSigning(id: string, input: CompleteSigning, caller
             },
           },
         },
-        onConditionFailed: () => new ConflictError('The session was completed meanwhile', { code: 'session-completed' }),
+        onConditionFailed: () =>
+          new ConflictError('The session was completed meanwhile', { code: 'session-completed' }),
       },
     ],
     events: [
