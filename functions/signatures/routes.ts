@@ -41,6 +41,7 @@ export const signatureRoutes = defineRoutes({
     access: { roles: { clerk: 'agency', specialist: 'agency', leader: 'agency', 'agency-admin': 'agency' } },
     request: { body: RegisterCertificate },
     responses: { 201: { description: 'Registered', schema: CertificateRecord } },
+    idempotent: true,
   },
   listCertificates: {
     method: 'GET',
@@ -102,6 +103,7 @@ export const signatureRoutes = defineRoutes({
     access: { roles: signers },
     request: { body: StartSigning },
     responses: { 201: { description: 'The session and its data to sign', schema: SigningSession } },
+    idempotent: true,
   },
   getSigning: {
     method: 'GET',
@@ -136,6 +138,7 @@ export const signatureRoutes = defineRoutes({
     access: { roles: { leader: 'agency', 'agency-admin': 'agency' } },
     request: { body: SealFile },
     responses: { 201: { description: 'Sealed', schema: SealedFile } },
+    idempotent: true,
   },
   verifySignatures: {
     method: 'POST',
