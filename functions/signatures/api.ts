@@ -24,8 +24,8 @@ export const handler = createApiHandler(signatureRoutes, {
   },
 
   async listCertificates({ query, principal, authorize }) {
-    const agencyCode = query.agencyCode ?? principal.agencyCode;
-    if (!agencyCode) {
+    const provinceWide = principal.roles.some((role) => role === 'province-admin' || role === 'auditor');
+    if (query.agencyCode === undefined && (provinceWide || !principal.agencyCode)) {
       if (query.expiringWithinDays === undefined) {
         throw new ValidationError([
           {
@@ -38,6 +38,7 @@ export const handler = createApiHandler(signatureRoutes, {
       await authorize({});
       return { status: 200, body: { items: await listExpiringCertificates(query.expiringWithinDays) } };
     }
+    const agencyCode = (query.agencyCode ?? principal.agencyCode)!;
     await authorize({ agencyCode });
     const items = await listCertificates({
       agencyCode,
