@@ -3,6 +3,7 @@ import { createApiHandler } from '#shared/http/api-handler.ts';
 import { ValidationError } from '#shared/http/errors.ts';
 import { sealFile, verifySignatures } from '#shared/signing/api-use-cases.ts';
 import {
+  bindSealKey,
   getCertificate,
   listCertificates,
   listExpiringCertificates,
@@ -52,6 +53,11 @@ export const handler = createApiHandler(signatureRoutes, {
     const certificate = await getCertificate(params.id);
     await authorize({ agencyCode: certificate.agencyCode });
     return { status: 200, body: certificate, version: certificate.version };
+  },
+
+  async bindSealKey({ body, authorize, change }) {
+    await authorize({ agencyCode: body.agencyCode });
+    return { status: 201, body: await bindSealKey(body, change) };
   },
 
   async startSigning({ body, principal, authorize, change }) {

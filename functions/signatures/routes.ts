@@ -9,7 +9,13 @@ import {
   VerificationReportSchema,
   VerifySignatures,
 } from '#shared/signing/api-use-cases.ts';
-import { CERTIFICATE_KINDS, CertificateRecord, RegisterCertificate } from '#shared/signing/certificates.ts';
+import {
+  BindSealKey,
+  CERTIFICATE_KINDS,
+  CertificateRecord,
+  RegisterCertificate,
+  SealKeyBinding,
+} from '#shared/signing/certificates.ts';
 import { CompleteSigning, SigningSession, StartSigning } from '#shared/signing/sessions.ts';
 
 const idParam = z.strictObject({ id: z.uuid() });
@@ -89,6 +95,21 @@ export const signatureRoutes = defineRoutes({
     },
     request: { params: idParam },
     responses: { 200: { description: 'The certificate', schema: CertificateRecord } },
+  },
+  bindSealKey: {
+    method: 'POST',
+    path: '/v1/seal-keys',
+    summary: 'Bind an agency’s seal to its KMS key and organization certificate',
+    description:
+      'The agency seal signs in AWS with an asymmetric KMS key (ECC_NIST_P256 or RSA_2048, SIGN_VERIFY, ' +
+      'tagged vnpp:purpose=agency-seal) whose organization certificate the Government CA issued. This ' +
+      'records which key and certificate seal for the agency (a new binding replaces the previous one). ' +
+      'The certificate is checked like a registration. The local runtime seals with its test PKI instead.',
+    tags: certificateTags,
+    access: { roles: { 'agency-admin': 'agency', 'province-admin': 'province' } },
+    request: { body: BindSealKey },
+    responses: { 201: { description: 'Bound', schema: SealKeyBinding } },
+    idempotent: true,
   },
   startSigning: {
     method: 'POST',

@@ -24,6 +24,8 @@ export interface FunctionProfile {
   readonly publishEvents?: boolean;
   /** May read the payment-gateway secrets named in the province file (PAYMENT_GATEWAYS). */
   readonly paymentGatewaySecrets?: boolean;
+  /** May sign with the agency seal keys in KMS (tag vnpp:purpose=agency-seal). */
+  readonly signWithSealKeys?: boolean;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
   readonly bundleFiles?: BundleFiles;
@@ -78,6 +80,7 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     buckets: { files: 'read-write' },
     memorySize: 1024,
     timeoutSeconds: 29,
+    signWithSealKeys: true,
     environment: { SIGNING_PROVIDER: 'kms' },
   },
 };

@@ -27,6 +27,8 @@ import {
   certificateSerialKey,
   ENTITY_CERTIFICATE,
   ENTITY_CERTIFICATE_SERIAL,
+  ENTITY_SEAL_KEY,
+  sealKeyKey,
 } from './keys.ts';
 import { kindOf } from './subject.ts';
 import { checkChain } from './verify.ts';
@@ -316,4 +318,74 @@ export async function personalCertificateFor(
     );
   }
   return latest;
+}
+
+export const BindSealKey = z
+  .strictObject({
+    agencyCode: agencyCodeSchema,
+    /** The asymmetric KMS key (id, ARN or alias) holding the seal's private key (tag vnpp:purpose=agency-seal). */
+    kmsKeyId: z.string().check(z.minLength(1), z.maxLength(2048)),
+    /** The agency's organization certificate for that key, and intermediates. */
+    certificatePem: pemSchema,
+    chainPem: z.optional(z.array(pemSchema).check(z.maxLength(5))),
+  })
+  .register(z.globalRegistry, { id: 'BindSealKey' });
+export type BindSealKey = z.infer<typeof BindSealKey>;
+
+export const SealKeyBinding = z
+  .object({
+    agencyCode: agencyCodeSchema,
+    kmsKeyId: z.string(),
+    certificate: z.object({ commonName: z.string(), serialNumber: z.string(), notAfter: z.iso.datetime() }),
+    boundAt: z.iso.datetime(),
+  })
+  .register(z.globalRegistry, { id: 'SealKeyBinding' });
+export type SealKeyBinding = z.infer<typeof SealKeyBinding>;
+
+/**
+ * Binds an agency's seal to a KMS key and its organization certificate (replacing an earlier binding).
+ * In AWS `sealPdf` then signs with that key; the local runtime's seal keys come from the local PKI.
+ */
+export async function bindSealKey(input: BindSealKey, change: ChangeContext): Promise<SealKeyBinding> {
+  const at = now();
+  const examined = await examineCertificate(
+    { certificatePem: input.certificatePem, ...(input.chainPem ? { chainPem: input.chainPem } : {}) },
+    at,
+  );
+  if (examined.kind !== 'organization') {
+    throw invalid('A seal key needs an organization certificate (CN equal to O)', 'not-organization');
+  }
+  const binding: SealKeyBinding = {
+    agencyCode: input.agencyCode,
+    kmsKeyId: input.kmsKeyId,
+    certificate: {
+      commonName: examined.subject.commonName,
+      serialNumber: examined.certificate.serialNumber,
+      notAfter: examined.certificate.notAfter.toISOString(),
+    },
+    boundAt: at.toISOString(),
+  };
+  await commitChange({
+    context: change,
+    agencyCode: input.agencyCode,
+    action: 'seal-key.bound',
+    entity: { type: ENTITY_SEAL_KEY, id: input.agencyCode },
+    after: binding,
+    writes: [
+      {
+        item: {
+          Put: {
+            TableName: tableName(),
+            Item: {
+              ...sealKeyKey(input.agencyCode),
+              entityType: ENTITY_SEAL_KEY,
+              ...binding,
+              certificateChainPem: [examined.certificate.toString('pem'), ...examined.chainPem],
+            },
+          },
+        },
+      },
+    ],
+  });
+  return binding;
 }

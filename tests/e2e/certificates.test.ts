@@ -151,6 +151,38 @@ describe('certificate registry', () => {
   });
 });
 
+describe('seal key binding (KMS key + organization certificate)', () => {
+  it('an agency administrator binds an organization certificate; a personal one or another role is refused', async () => {
+    const seal = await pki().agencySeal(`B${unique()}`, `UBND thành phố thử ${unique()}`);
+    const body = {
+      agencyCode: demoAgencies.vinhYen,
+      kmsKeyId: 'alias/vnpp-seal-vinh-yen',
+      certificatePem: seal.certificatePem,
+    };
+    const bound = await call<{ agencyCode: string; kmsKeyId: string; certificate: { commonName: string } }>(
+      'POST',
+      '/v1/seal-keys',
+      { as: 'admin.vinhyen', body },
+    );
+    expect(bound.status, bound.text).toBe(201);
+    expect(bound.body).toMatchObject({
+      agencyCode: demoAgencies.vinhYen,
+      kmsKeyId: 'alias/vnpp-seal-vinh-yen',
+    });
+    const otherAgency = await call('POST', '/v1/seal-keys', {
+      as: 'admin.vinhyen',
+      body: { ...body, agencyCode: demoAgencies.tichSon },
+    });
+    expect(otherAgency.status).toBe(403);
+    const personal = await call<Problem>('POST', '/v1/seal-keys', {
+      as: 'admin.vinhyen',
+      body: { ...body, certificatePem: (await freshPersonal()).certificatePem },
+    });
+    expect(personal.status).toBe(400);
+    expect(personal.body.errors?.[0]?.code).toBe('not-organization');
+  });
+});
+
 describe('completing with a CMS made by the device', () => {
   it('accepts a CMS signed with the session’s certificate, refuses one with another certificate', async () => {
     const leader = await pki().personal({
