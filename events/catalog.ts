@@ -18,6 +18,7 @@ import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './do
 import type { EventContract } from './envelope.ts';
 import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
 import { ProcedurePublishedV1 } from './procedures/procedure-published.v1.ts';
+import { CertificateRegisteredV1, SignatureCompletedV1 } from './signatures/signature-events.v1.ts';
 
 export const eventCatalog: readonly EventContract[] = [
   AgencyCreatedV1,
@@ -37,4 +38,6 @@ export const eventCatalog: readonly EventContract[] = [
   IncomingDocumentReceivedV1,
   IncomingDocumentRegisteredV1,
   IncomingDocumentCompletedV1,
+  SignatureCompletedV1,
+  CertificateRegisteredV1,
 ];

@@ -14,6 +14,7 @@ import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
+import { signatureRoutes } from './signatures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
@@ -79,6 +80,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/national-portal/api.ts',
     routes: nationalPortalRoutes,
     description: 'National Public Service Portal sync log (read-only)',
+  },
+  {
+    id: 'signatures',
+    entry: 'functions/signatures/api.ts',
+    routes: signatureRoutes,
+    description: 'Digital signatures: certificates, two-phase personal signing, agency seal, verification',
   },
 ];
 

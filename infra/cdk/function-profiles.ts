@@ -24,6 +24,8 @@ export interface FunctionProfile {
   readonly publishEvents?: boolean;
   /** May read the payment-gateway secrets named in the province file (PAYMENT_GATEWAYS). */
   readonly paymentGatewaySecrets?: boolean;
+  /** May sign with the agency seal keys in KMS (tag vnpp:purpose=agency-seal). */
+  readonly signWithSealKeys?: boolean;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
   readonly bundleFiles?: BundleFiles;
@@ -79,6 +81,16 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
   'national-portal': {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
+  },
+  signatures: {
+    // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
+    // Seal keys are KMS keys (shared/signing/kms-key.ts); PDF parsing and signing want memory and time.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    signWithSealKeys: true,
+    environment: { SIGNING_PROVIDER: 'kms' },
   },
 };
 

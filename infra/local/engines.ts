@@ -76,7 +76,13 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
     });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitForDynamo(endpoint, child, () => output), spawnFailure]);
+  try {
+    await Promise.race([waitForDynamo(endpoint, child, () => output), spawnFailure]);
+  } catch (error) {
+    // Never leave a JVM behind when the start fails (a slow machine times out the wait).
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     endpoint,
     stop: () =>

@@ -2,8 +2,9 @@
  * Agency seal keys in AWS KMS (asymmetric, SIGN_VERIFY, ECC_NIST_P256 or RSA_2048). The private key
  * never leaves KMS; the agency's organization certificate (issued by the Government CA for the key's
  * public key) is bound to the key in the certificate registry (`PUT /v1/agencies/{code}/seal-key`,
- * item `SEALKEY#<agency>`). Signing sends the SHA-256 of the signed attributes (`MessageType: DIGEST`),
- * and KMS returns PKCS#1 v1.5 or DER-encoded ECDSA signatures, exactly what CMS carries.
+ * item `SEALKEY#<agency>`). Signing sends the signed attributes themselves (`MessageType: RAW`, a few
+ * hundred bytes, within KMS's 4 KB limit; KMS hashes with SHA-256), and KMS returns PKCS#1 v1.5 or
+ * DER-encoded ECDSA signatures, exactly what CMS carries.
  *
  * Not exercised against AWS from this repository (no account reachable); the request/response mapping
  * is tested against a loopback endpoint that speaks the KMS JSON protocol (tests/unit/kms-seal-key.test.ts).
@@ -13,7 +14,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../platform/aws-clients.ts';
 import { tableName } from '../platform/table.ts';
 import type { SealKey, SigningAlgorithm } from './capability.ts';
-import { algorithmOf, certificateDer, sha256 } from './cms.ts';
+import { algorithmOf, certificateDer } from './cms.ts';
+
+const KMS_RAW_MESSAGE_LIMIT = 4096;
+
 import { sealKeyKey } from './keys.ts';
 
 let kms: KMSClient | undefined;
@@ -45,11 +49,13 @@ export function kmsKey(
     certificateChainPem,
     algorithm,
     sign: async (data) => {
+      if (data.length > KMS_RAW_MESSAGE_LIMIT)
+        throw new Error('KMS signs raw messages of at most 4096 bytes');
       const result = await client.send(
         new SignCommand({
           KeyId: kmsKeyId,
-          Message: sha256(data),
-          MessageType: 'DIGEST',
+          Message: data,
+          MessageType: 'RAW',
           SigningAlgorithm: algorithm,
         }),
       );

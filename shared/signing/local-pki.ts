@@ -51,6 +51,8 @@ export interface PersonalSubject {
   readonly username: string;
   readonly fullName: string;
   readonly agencyCode: string;
+  /** End of validity (default far in the future; tests make short-lived ones). */
+  readonly notAfter?: Date;
 }
 
 const fileName = (value: string): string => value.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -111,12 +113,15 @@ export class LocalPki {
   /** A personal certificate: CN is the person's name, O the agency, UID the username. */
   personal(subject: PersonalSubject): Promise<KeyAndCertificate> {
     return this.entry(`person-${fileName(subject.username)}`, () =>
-      this.issue([
-        { CN: [subject.fullName] },
-        { O: [subject.agencyCode] },
-        { [UID]: [subject.username] },
-        { C: ['VN'] },
-      ]),
+      this.issue(
+        [
+          { CN: [subject.fullName] },
+          { O: [subject.agencyCode] },
+          { [UID]: [subject.username] },
+          { C: ['VN'] },
+        ],
+        subject.notAfter,
+      ),
     );
   }
 
@@ -161,7 +166,7 @@ export class LocalPki {
     }
   }
 
-  private async issue(subject: JsonName): Promise<KeyAndCertificate> {
+  private async issue(subject: JsonName, notAfter = LEAF_NOT_AFTER): Promise<KeyAndCertificate> {
     const root = await this.root();
     const rootCertificate = new X509Certificate(root.certificatePem);
     const keys = await newKeys();
@@ -170,7 +175,7 @@ export class LocalPki {
       subject,
       issuer: rootCertificate.subject,
       notBefore: NOT_BEFORE,
-      notAfter: LEAF_NOT_AFTER,
+      notAfter,
       publicKey: keys.publicKey,
       signingKey: await importSigningKey(root.keyPem),
       signingAlgorithm: SIGNING,
