@@ -67,12 +67,14 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
   },
   documents: {
     // Documents, agencies, file records; reads attachments (edXML export, signature checks) and writes
-    // the attachments of imported edXML packages; presigned GETs for downloads. The signing
-    // capability (seal keys, trusted roots) is granted by the signatures engineer's profile settings.
+    // the attachments of imported edXML packages; presigned GETs for downloads. Signs with the agency
+    // seal keys in KMS: the seal on issued PDFs and the enveloped signature of exported edXML.
     tables: { main: 'read-write' },
     buckets: { files: 'read-write' },
     memorySize: 1024,
     timeoutSeconds: 29,
+    signWithSealKeys: true,
+    environment: { SIGNING_PROVIDER: 'kms' },
   },
   audit: {
     // Auditors read the hash chains; nothing in the API writes them directly.

@@ -1,8 +1,6 @@
 /** Helpers for official-document tests: attachments, drafts, the leader's signature, event delivery. */
-import { expect, inject } from 'vitest';
+import { expect } from 'vitest';
 import vinhPhuc, { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
-import { LocalPki, localKey } from '#shared/signing/local-pki.ts';
-import { signPdfWithKey } from '#shared/signing/seal.ts';
 import { baseUrl, call, unique } from './http.ts';
 import { samplePdf } from './signing.ts';
 import { uploadFile } from './uploads.ts';
@@ -64,20 +62,36 @@ export async function act(id: string, action: string, as: string, extra: Record<
 }
 
 /**
- * What the personal signing API (POST /v1/signatures → …/complete) produces: the leader's PAdES
- * signature over the approved main text, stored as a file of the agency. Made here with the leader's
- * key from the local test PKI of the running platform.
+ * The leader signs the approved main text with the personal signing API: POST /v1/signatures (the
+ * data to sign) → the local stand-in for the leader's token signs it → POST /v1/signatures/{id}/complete,
+ * which stores the signed PDF as a file. Answers that file's id. `pdf` is uploaded first when it is
+ * not already a stored file.
  */
-export async function leaderSignedFile(pdf: Uint8Array, username = 'leader.vinhyen'): Promise<string> {
+export async function leaderSignedFile(
+  pdf: Uint8Array | string,
+  username = 'leader.vinhyen',
+): Promise<string> {
   const user = vinhPhuc.demoUsers.find((candidate) => candidate.username === username)!;
-  const pki = new LocalPki(inject('platformEnv').LOCAL_PKI_DIR!);
-  const root = await pki.root();
-  const entry = await pki.personal({ username, fullName: user.fullName, agencyCode: user.agencyCode! });
-  const signed = await signPdfWithKey(localKey(entry, [root.certificatePem]), pdf, {
-    reason: 'Ký ban hành',
-    signingTime: new Date(),
+  const fileId = typeof pdf === 'string' ? pdf : await uploadDocumentFile(pdf, username, user.agencyCode!);
+  const session = await call<{ id: string; dataToSign: string }>('POST', '/v1/signatures', {
+    as: username,
+    body: { fileId, reason: 'Ký ban hành văn bản' },
   });
-  return uploadDocumentFile(signed, username, user.agencyCode!);
+  expect(session.status, session.text).toBe(201);
+  const signed = await call<{ signatureValue: string }>('POST', '/local/signing/sign', {
+    body: { username, dataToSign: session.body.dataToSign },
+  });
+  expect(signed.status, signed.text).toBe(200);
+  const completed = await call<{ signedFileId: string }>(
+    'POST',
+    `/v1/signatures/${session.body.id}/complete`,
+    {
+      as: username,
+      body: { signatureValue: signed.body.signatureValue },
+    },
+  );
+  expect(completed.status, completed.text).toBe(200);
+  return completed.body.signedFileId;
 }
 
 /** A document of A taken to `issued` (signed digitally unless `paper`). */
@@ -89,7 +103,7 @@ export async function issued(
   await act(document.id, 'submit', 'specialist.vinhyen');
   await act(document.id, 'approve', 'leader.vinhyen');
   if (!options.paper) {
-    const signedFileId = await leaderSignedFile(pdf);
+    const signedFileId = await leaderSignedFile(document.attachments.find((a) => a.main)!.fileId);
     const signed = await call<Draft>('POST', `/v1/documents/${document.id}/sign`, {
       as: 'leader.vinhyen',
       body: { signedFileId },
