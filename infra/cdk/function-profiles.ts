@@ -24,8 +24,6 @@ export interface FunctionProfile {
   readonly publishEvents?: boolean;
   /** May read the payment-gateway secrets named in the province file (PAYMENT_GATEWAYS). */
   readonly paymentGatewaySecrets?: boolean;
-  /** May sign with the agency seal keys in KMS (tag vnpp:purpose=agency-seal). */
-  readonly signWithSealKeys?: boolean;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
   readonly bundleFiles?: BundleFiles;
@@ -91,7 +89,7 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     buckets: { files: 'read-write' },
     memorySize: 1024,
     timeoutSeconds: 29,
-    signWithSealKeys: true,
+    // Not yet granted: kms:Sign on the agency seal keys (see docs/signatures.md, "Open items").
     environment: { SIGNING_PROVIDER: 'kms' },
   },
 };

@@ -240,7 +240,6 @@ export class StatelessStack extends Stack {
         fn.grantBucket(bucketRefs.get(bucketId)!, access, data.dataKey);
       }
       if (profile.publishEvents) fn.grantPutEvents(data.bus);
-      if (profile.signWithSealKeys) fn.grantSealKeySigning();
       if (profile.paymentGatewaySecrets) {
         for (const gateway of deployment.paymentGateways) {
           // Ops create the secret (docs/deploy.md) encrypted with the province's data key.

@@ -29,7 +29,9 @@ async function waitForDynamo(endpoint: string, child: ChildProcess, output: () =
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 1,
   });
-  const deadline = Date.now() + 20_000;
+  // A busy machine starts the JVM slowly: DYNAMODB_LOCAL_START_TIMEOUT_MS raises the 20 s default.
+  const waitMs = Number(process.env.DYNAMODB_LOCAL_START_TIMEOUT_MS) || 20_000;
+  const deadline = Date.now() + waitMs;
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
@@ -42,7 +44,7 @@ async function waitForDynamo(endpoint: string, child: ChildProcess, output: () =
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    throw new EngineStartError(`DynamoDB Local did not answer within 20 s:\n${output()}`);
+    throw new EngineStartError(`DynamoDB Local did not answer within ${waitMs / 1000} s:\n${output()}`);
   } finally {
     client.destroy();
   }

@@ -313,27 +313,6 @@ export class DomainFunction extends Construct {
     );
   }
 
-  /**
-   * Sign with the province's agency seal keys (asymmetric KMS keys tagged `vnpp:purpose=agency-seal`,
-   * created by an administrator per agency; shared/signing/kms-key.ts). The key ids are data (bound to
-   * agencies in the table), so the grant names the tag, not the keys.
-   */
-  grantSealKeySigning(): void {
-    const stack = Stack.of(this);
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['kms:Sign', 'kms:GetPublicKey'],
-        resources: [`arn:${stack.partition}:kms:${stack.region}:${stack.account}:key/*`],
-        conditions: { StringEquals: { 'aws:ResourceTag/vnpp:purpose': 'agency-seal' } },
-      }),
-    );
-    acknowledge(
-      this.role,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
-      'Seal keys are created per agency at run time; the grant is limited to keys tagged vnpp:purpose=agency-seal',
-    );
-  }
-
   /** Read one secret; `key` is the KMS key it is encrypted with when that is not the AWS managed one. */
   grantSecretRead(secret: ISecret, key?: IKey): void {
     this.role.addToPrincipalPolicy(
