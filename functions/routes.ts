@@ -8,11 +8,13 @@ import type { DocumentedRoute } from '#shared/http/openapi.ts';
 import type { RouteTable } from '#shared/http/route.ts';
 import { agencyRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
+import { signatureRoutes } from './signatures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
@@ -44,6 +46,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     description: 'One-stop-shop dossiers: submission, lifecycle, queues, public lookup',
   },
   {
+    id: 'documents',
+    entry: 'functions/documents/api.ts',
+    routes: documentRoutes,
+    description: 'Official documents: drafting, signing, numbering, sending, inboxes, edXML exchange',
+  },
+  {
     id: 'audit',
     entry: 'functions/audit/api.ts',
     routes: auditRoutes,
@@ -72,6 +80,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/national-portal/api.ts',
     routes: nationalPortalRoutes,
     description: 'National Public Service Portal sync log (read-only)',
+  },
+  {
+    id: 'signatures',
+    entry: 'functions/signatures/api.ts',
+    routes: signatureRoutes,
+    description: 'Digital signatures: certificates, two-phase personal signing, agency seal, verification',
   },
 ];
 

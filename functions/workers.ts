@@ -63,6 +63,13 @@ export const workers: readonly Worker[] = [
       'Flags open dossiers due within a working day or overdue (events, apology-letter drafts), hourly',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   },
+  {
+    id: 'documents-exchange',
+    entry: 'functions/documents/exchange.ts',
+    description:
+      'Delivers sent documents to the recipients’ inboxes, marks recall/update requests, records status codes for the sender',
+    trigger: { kind: 'event-rule' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

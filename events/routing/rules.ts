@@ -7,6 +7,7 @@
  * concerns, so `{ 'detail-type': [...], detail: { recipients: ['<agency code>'] } }` is the pattern
  * of a consumer of one agency's events (webhooks apply the same visibility in shared/subscriptions).
  */
+import { EXCHANGE_CONTRACTS } from '../documents/document-events.v1.ts';
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
 
@@ -35,5 +36,15 @@ export const eventRules: EventRule[] = [
       'detail-type': [DossierSubmittedV1.detailType, DossierStatusChangedV1.detailType],
     },
     workerId: 'national-portal-sync',
+  },
+  {
+    id: 'documents-exchange',
+    description:
+      'Documents sent, recall/update requests and recipients’ status reports, for the exchange between agencies (shared/documents/exchange.ts)',
+    pattern: {
+      source: ['vnpp.documents'],
+      'detail-type': EXCHANGE_CONTRACTS.map((contract) => contract.detailType),
+    },
+    workerId: 'documents-exchange',
   },
 ];

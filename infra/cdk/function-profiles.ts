@@ -81,6 +81,18 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     buckets: { files: 'read' },
   },
+  documents: {
+    // Documents, agencies, file records; reads attachments (edXML export, signature checks) and writes
+    // the attachments of imported edXML packages; presigned GETs for downloads. Signs with the agency
+    // seal keys in KMS: the seal on issued PDFs and the enveloped signature of exported edXML.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    // Not yet granted: kms:Sign on the agency seal keys (see docs/signatures.md, "Open items"); the
+    // seal on issued PDFs and the edXML signature need it in AWS.
+    environment: { SIGNING_PROVIDER: 'kms' },
+  },
   audit: {
     // Auditors read the hash chains; nothing in the API writes them directly.
     tables: { main: 'read' },
@@ -88,6 +100,16 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
   'national-portal': {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
+  },
+  signatures: {
+    // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
+    // Seal keys are KMS keys (shared/signing/kms-key.ts); PDF parsing and signing want memory and time.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    // Not yet granted: kms:Sign on the agency seal keys (see docs/signatures.md, "Open items").
+    environment: { SIGNING_PROVIDER: 'kms' },
   },
 };
 
@@ -110,6 +132,12 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     timeoutSeconds: 30,
     environment: { NATIONAL_PORTAL_MODE: 'local' },
+  },
+  'documents-exchange': {
+    // Reads the sent document and agencies; writes incoming copies, their index items, recipients'
+    // status and audit records (a document to many agencies: one transaction per recipient).
+    tables: { main: 'read-write' },
+    timeoutSeconds: 60,
   },
   'dossier-deadlines': {
     // Key queries on every agency's queues (GSI1), then one conditional flag per dossier due.

@@ -22,7 +22,8 @@ export class EngineStartError extends Error {
   override name = 'EngineStartError';
 }
 
-const DYNAMO_START_TIMEOUT_MS = 60_000;
+// Generous by default (a loaded machine starts the JVM slowly); DYNAMODB_LOCAL_START_TIMEOUT_MS overrides it.
+const DYNAMO_START_TIMEOUT_MS = Number(process.env.DYNAMODB_LOCAL_START_TIMEOUT_MS) || 60_000;
 
 async function waitForDynamo(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
   const client = new DynamoDBClient({
@@ -81,7 +82,13 @@ export async function startDynamoDbLocal(options: { dbPath?: string; port?: numb
     });
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  await Promise.race([waitForDynamo(endpoint, child, () => output), spawnFailure]);
+  try {
+    await Promise.race([waitForDynamo(endpoint, child, () => output), spawnFailure]);
+  } catch (error) {
+    // Never leave a JVM behind when the start fails (a slow machine times out the wait).
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     endpoint,
     stop: () =>
