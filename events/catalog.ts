@@ -8,6 +8,7 @@ import { DossierDueSoonV1, DossierOverdueV1 } from './dossiers/dossier-deadline.
 import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './dossiers/dossier-events.v1.ts';
 import type { EventContract } from './envelope.ts';
 import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
+import { paymentEventContracts } from './payments/payment-events.v1.ts';
 import { ProcedurePublishedV1 } from './procedures/procedure-published.v1.ts';
 
 export const eventCatalog: readonly EventContract[] = [
@@ -21,4 +22,5 @@ export const eventCatalog: readonly EventContract[] = [
   DossierOverdueV1,
   FileConfirmedV1,
   ProcedurePublishedV1,
+  ...paymentEventContracts,
 ];

@@ -11,6 +11,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
@@ -72,6 +73,18 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/national-portal/api.ts',
     routes: nationalPortalRoutes,
     description: 'National Public Service Portal sync log (read-only)',
+  },
+  {
+    id: 'payments',
+    entry: 'functions/payments/api.ts',
+    routes: paymentRoutes,
+    description: 'Online fee payments: requests, status, refunds, receipts, reconciliation reports',
+  },
+  {
+    id: 'payment-callbacks',
+    entry: 'functions/payments/callbacks.ts',
+    routes: paymentCallbackRoutes,
+    description: 'Payment gateway callbacks (signed, answered per protocol) and the local sandbox gateway',
   },
 ];
 

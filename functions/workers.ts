@@ -63,6 +63,18 @@ export const workers: readonly Worker[] = [
       'Flags open dossiers due within a working day or overdue (events, apology-letter drafts), hourly',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   },
+  {
+    id: 'payments-recheck',
+    entry: 'functions/payments/recheck.ts',
+    description: 'Queries the gateway of payments pending for over 15 minutes; expires unpaid ones',
+    trigger: { kind: 'schedule', expression: 'rate(5 minutes)', localEveryMs: 60_000 },
+  },
+  {
+    id: 'payments-reconcile',
+    entry: 'functions/payments/reconcile.ts',
+    description: "Reconciles yesterday's gateway statements (CSV in S3) with our records, daily at 02:00 ICT",
+    trigger: { kind: 'schedule', expression: 'cron(0 19 * * ? *)' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

@@ -95,7 +95,11 @@ export const PaymentPaidV1 = statusEvent(
   'The gateway confirmed the payment (verified callback, or the re-check job querying the gateway). ' +
     'Sum `amount` by `agencyCode` / `procedureCode` for amounts collected.',
 );
-export const PaymentFailedV1 = statusEvent('PaymentFailed', 'failed', 'The gateway reported the payment failed.');
+export const PaymentFailedV1 = statusEvent(
+  'PaymentFailed',
+  'failed',
+  'The gateway reported the payment failed.',
+);
 export const PaymentExpiredV1 = statusEvent(
   'PaymentExpired',
   'expired',

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { DOCS_ASSETS } from '#functions/platform/routes.ts';
+import { RECEIPT_FONT_ENV, RECEIPT_FONT_FILES } from '#shared/payments/receipt.ts';
 import { buckets, tables } from '../resources.ts';
 import type { BucketAccess, BundleFiles, TableAccess } from './constructs/domain-function.ts';
 import { LAMBDA_TASK_ROOT } from './paths.ts';
@@ -37,6 +38,29 @@ const swaggerUiFiles: BundleFiles = {
   fromDir: dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
   files: DOCS_ASSETS.filter((file) => file !== 'init.js'),
   toDir: SWAGGER_UI_DIR,
+};
+
+const RECEIPT_FONT_DIR = 'fonts';
+
+/** The DejaVu fonts of payment receipts (Vietnamese glyphs), copied beside the bundle, not into it. */
+const receiptFonts: BundleFiles = {
+  fromDir: `${dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'))}/ttf`,
+  files: RECEIPT_FONT_FILES,
+  toDir: RECEIPT_FONT_DIR,
+};
+
+/**
+ * Functions that confirm payments: the payment table items, receipts in the files bucket, the
+ * gateway secrets of the province file (Parameters and Secrets extension), the receipt fonts.
+ */
+const paymentProfile: FunctionProfile = {
+  tables: { main: 'read-write' },
+  buckets: { files: 'read-write' },
+  paymentGatewaySecrets: true,
+  timeoutSeconds: 29,
+  memorySize: 512,
+  bundleFiles: receiptFonts,
+  environment: { [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}` },
 };
 
 export const DEFAULT_PROFILE: FunctionProfile = { tables: { main: 'read-write' } };
@@ -71,6 +95,10 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
+  // Creating a payment calls the gateway; reading a receipt may issue it; refunds call the gateway.
+  payments: paymentProfile,
+  // Callbacks confirm payments and issue receipts.
+  'payment-callbacks': paymentProfile,
 };
 
 export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
@@ -98,6 +126,9 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     timeoutSeconds: 300,
   },
+  // Queries gateways and confirms payments (with receipts); reads statements from the files bucket.
+  'payments-recheck': { ...paymentProfile, timeoutSeconds: 300 },
+  'payments-reconcile': { ...paymentProfile, timeoutSeconds: 300 },
   'audit-digest': {
     // Reads the chain heads (GSI1) and writes new digest objects; Object Lock forbids the rest.
     tables: { main: 'read' },

@@ -111,7 +111,9 @@ export const Payment = z
 export type Payment = z.infer<typeof Payment>;
 
 /** The fee lines a dossier pays (per-unit lines count once, as in the dossier's totals). */
-export function linesOf(fees: readonly { code: string; name: string; kind: 'fee' | 'charge'; amount: number }[]) {
+export function linesOf(
+  fees: readonly { code: string; name: string; kind: 'fee' | 'charge'; amount: number }[],
+) {
   const lines = fees
     .filter((line) => line.amount > 0)
     .map(({ code, name, kind, amount }) => ({ code, name, kind, amount }));

@@ -112,7 +112,11 @@ export async function buildReceiptPdf(input: ReceiptInput): Promise<Uint8Array> 
   y -= 28;
   for (const line of content.header) write(line);
   y -= 6;
-  page.drawLine({ start: { x: margin, y: y + 8 }, end: { x: margin + width, y: y + 8 }, color: rgb(0.6, 0.6, 0.6) });
+  page.drawLine({
+    start: { x: margin, y: y + 8 },
+    end: { x: margin + width, y: y + 8 },
+    color: rgb(0.6, 0.6, 0.6),
+  });
   for (const item of content.items) {
     const amountWidth = font.widthOfTextAtSize(item.amount, 10);
     page.drawText(item.amount, { x: margin + width - amountWidth, y, size: 10, font });
@@ -123,7 +127,11 @@ export async function buildReceiptPdf(input: ReceiptInput): Promise<Uint8Array> 
     }
     if (y === before) y -= 15;
   }
-  page.drawLine({ start: { x: margin, y: y + 8 }, end: { x: margin + width, y: y + 8 }, color: rgb(0.6, 0.6, 0.6) });
+  page.drawLine({
+    start: { x: margin, y: y + 8 },
+    end: { x: margin + width, y: y + 8 },
+    color: rgb(0.6, 0.6, 0.6),
+  });
   write(content.total, { font: boldFont, size: 11 });
   y -= 6;
   for (const line of content.footer) write(line, { size: 9 });

@@ -133,7 +133,6 @@ export interface CreateResult {
  */
 export async function createPayment(
   input: CreatePayment,
-  principal: Principal,
   context: ChangeContext,
   authorize: Authorize,
   clientIp: string,
@@ -148,7 +147,7 @@ export async function createPayment(
   }
   let previous = await currentRequest(dossier.id, input.purpose);
   if (previous?.status === 'pending' && new Date(previous.expiresAt) <= now()) {
-    previous = (await settle(previous, 'expired', { settledBy: 'request' }, systemContext(context))).payment;
+    previous = (await settle(previous, 'expired', { settledBy: 'request' }, context)).payment;
   }
   if (previous && !isSettledUnpaid(previous.status)) return { payment: previous, created: false };
 
@@ -203,7 +202,9 @@ export async function createPayment(
     }));
   } catch (error) {
     if (error instanceof GatewayError) {
-      throw new ServiceUnavailableError(`The gateway ${adapter.settings.id} is unavailable: ${error.message}`);
+      throw new ServiceUnavailableError(
+        `The gateway ${adapter.settings.id} is unavailable: ${error.message}`,
+      );
     }
     throw error;
   }
@@ -234,7 +235,11 @@ export async function createPayment(
           },
           onConditionFailed: () => slotTaken,
         },
-        { item: { Put: { TableName: table, Item: toItem(payment), ConditionExpression: 'attribute_not_exists(PK)' } } },
+        {
+          item: {
+            Put: { TableName: table, Item: toItem(payment), ConditionExpression: 'attribute_not_exists(PK)' },
+          },
+        },
         {
           item: {
             Put: {
@@ -257,8 +262,10 @@ export async function createPayment(
   return { payment, created: true };
 }
 
-const recipientsOf = (payment: Payment, dossier?: Pick<Dossier, 'receivingAgency' | 'steps' | 'stepIndex'>) =>
-  dossier ? participants(dossier) : [payment.agencyCode];
+const recipientsOf = (
+  payment: Payment,
+  dossier?: Pick<Dossier, 'receivingAgency' | 'steps' | 'stepIndex'>,
+) => (dossier ? participants(dossier) : [payment.agencyCode]);
 
 function eventOf(
   contract: typeof PaymentRequestedV1,
@@ -274,9 +281,6 @@ const STATUS_EVENTS = {
   expired: PaymentExpiredV1,
   cancelled: PaymentCancelledV1,
 } as const;
-
-/** A change made by the platform itself on behalf of a request (expiring a stale attempt). */
-const systemContext = (context: ChangeContext): ChangeContext => context;
 
 export interface SettleDetails {
   readonly settledBy: NonNullable<Payment['settledBy']>;
@@ -311,7 +315,9 @@ export async function settle(
     updatedAt: at,
     ...(details.gatewayTransactionId ? { gatewayTransactionId: details.gatewayTransactionId } : {}),
     ...(to === 'paid' ? { paidAt: at } : {}),
-    ...(to === 'failed' ? { failedAt: at, ...(details.failureCode ? { failureCode: details.failureCode } : {}) } : {}),
+    ...(to === 'failed'
+      ? { failedAt: at, ...(details.failureCode ? { failureCode: details.failureCode } : {}) }
+      : {}),
     ...(to === 'expired' ? { expiredAt: at } : {}),
     ...(to === 'cancelled' ? { cancelledAt: at } : {}),
   };
@@ -377,7 +383,11 @@ function dossierPaymentWrite(payment: Payment): DomainWrite {
   };
 }
 
-export async function cancelPayment(id: string, context: ChangeContext, authorize: Authorize): Promise<Payment> {
+export async function cancelPayment(
+  id: string,
+  context: ChangeContext,
+  authorize: Authorize,
+): Promise<Payment> {
   const payment = await requirePayment(id);
   await authorize(accessTargetOf(payment));
   if (payment.status !== 'pending') {
@@ -387,9 +397,12 @@ export async function cancelPayment(id: string, context: ChangeContext, authoriz
   }
   const result = await settle(payment, 'cancelled', { settledBy: 'request' }, context);
   if (!result.changed) {
-    throw new ConflictError(`The payment is ${result.payment.status}; only a pending payment can be cancelled`, {
-      status: result.payment.status,
-    });
+    throw new ConflictError(
+      `The payment is ${result.payment.status}; only a pending payment can be cancelled`,
+      {
+        status: result.payment.status,
+      },
+    );
   }
   return result.payment;
 }

@@ -9,7 +9,11 @@ export const sandboxLedger: SandboxLedger = {
   async outcomeOf(code) {
     const { Item } = await ddb().send(new GetCommand({ TableName: tableName(), Key: sandboxKey(code) }));
     return Item
-      ? { outcome: Item.outcome as 'paid' | 'failed', amount: Item.amount as number, transactionId: Item.transactionId as string }
+      ? {
+          outcome: Item.outcome as 'paid' | 'failed',
+          amount: Item.amount as number,
+          transactionId: Item.transactionId as string,
+        }
       : undefined;
   },
 };

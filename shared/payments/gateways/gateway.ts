@@ -5,8 +5,9 @@
  * with no AWS in them; they are registered by protocol in ./registry.ts and configured per
  * province (shared/payments/config.ts).
  */
-import type { Payment } from '../payment.ts';
+
 import type { GatewaySettings } from '../config.ts';
+import type { Payment } from '../payment.ts';
 
 /** A callback as it arrived, before anything is parsed: the signature is checked over these bytes. */
 export interface CallbackRequest {
@@ -75,7 +76,16 @@ export interface GatewayStatus {
 export interface PaymentOrder {
   readonly payment: Pick<
     Payment,
-    'code' | 'amount' | 'currency' | 'createdAt' | 'expiresAt' | 'agencyCode' | 'procedureCode' | 'dossierCode' | 'dossierId' | 'lines'
+    | 'code'
+    | 'amount'
+    | 'currency'
+    | 'createdAt'
+    | 'expiresAt'
+    | 'agencyCode'
+    | 'procedureCode'
+    | 'dossierCode'
+    | 'dossierId'
+    | 'lines'
   > & { readonly payerName: string; readonly payerIdNumber: string };
   readonly returnUrl: string | undefined;
   /** The payer's IP address as the API saw it (vnp_IpAddr). */
@@ -91,7 +101,9 @@ export interface PaymentGatewayAdapter {
   verifyCallback(request: CallbackRequest): CallbackVerdict;
   /** The reply the gateway expects for an outcome. */
   answer(outcome: CallbackOutcome): CallbackAnswer;
-  queryStatus(payment: Pick<Payment, 'code' | 'amount' | 'createdAt' | 'gatewayTransactionId'>): Promise<GatewayStatus>;
+  queryStatus(
+    payment: Pick<Payment, 'code' | 'amount' | 'createdAt' | 'gatewayTransactionId'>,
+  ): Promise<GatewayStatus>;
   refund(
     payment: Pick<Payment, 'code' | 'amount' | 'createdAt' | 'gatewayTransactionId' | 'paidAt'>,
     input: { amount: number; reason: string; by: string },

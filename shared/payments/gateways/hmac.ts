@@ -14,7 +14,11 @@ export function hmac(
  * Compares a received signature with the expected one in constant time (the lengths are public:
  * both are digests of a known algorithm). Hex is compared case-insensitively.
  */
-export function signaturesMatch(expected: string, received: string | undefined, encoding: 'hex' | 'base64'): boolean {
+export function signaturesMatch(
+  expected: string,
+  received: string | undefined,
+  encoding: 'hex' | 'base64',
+): boolean {
   if (!received) return false;
   const normalise = (value: string) => (encoding === 'hex' ? value.toLowerCase() : value);
   const a = Buffer.from(normalise(expected), 'utf8');

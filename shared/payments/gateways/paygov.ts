@@ -71,7 +71,10 @@ export class PaygovGateway implements PaymentGatewayAdapter {
 
   private signedHeaders(body: string, at: Date): Record<string, string> {
     const timestamp = String(Math.floor(at.getTime() / 1000));
-    return { [this.signature.timestampHeader]: timestamp, [this.signature.header]: this.sign(timestamp, body) };
+    return {
+      [this.signature.timestampHeader]: timestamp,
+      [this.signature.header]: this.sign(timestamp, body),
+    };
   }
 
   private async call(operation: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -85,7 +88,9 @@ export class PaygovGateway implements PaymentGatewayAdapter {
     );
     const answer = (json ?? {}) as Record<string, unknown>;
     if (status !== 200 || answer.MaLoi !== '00') {
-      throw new GatewayError(`The national payment platform answered ${status} ${String(answer.MaLoi ?? '')}`);
+      throw new GatewayError(
+        `The national payment platform answered ${status} ${String(answer.MaLoi ?? '')}`,
+      );
     }
     return answer;
   }
@@ -94,7 +99,8 @@ export class PaygovGateway implements PaymentGatewayAdapter {
     const { payment } = order;
     if (!this.settings.apiUrl) {
       // Without the platform's API (local runtime), the payer goes to the configured test page.
-      if (!this.settings.payUrl) throw new GatewayError(`Gateway ${this.settings.id} has no apiUrl nor payUrl`);
+      if (!this.settings.payUrl)
+        throw new GatewayError(`Gateway ${this.settings.id} has no apiUrl nor payUrl`);
       return { redirectUrl: `${this.settings.payUrl}?MaTraCuuTT=${encodeURIComponent(payment.code)}` };
     }
     const answer = await this.call('create-transaction', {
@@ -129,7 +135,8 @@ export class PaygovGateway implements PaymentGatewayAdapter {
   }
 
   verifyCallback(request: CallbackRequest): CallbackVerdict {
-    if (request.method !== 'POST') return { ok: false, reason: 'wrong-method', detail: 'The callback is a POST' };
+    if (request.method !== 'POST')
+      return { ok: false, reason: 'wrong-method', detail: 'The callback is a POST' };
     const timestamp = request.headers[this.signature.timestampHeader];
     const received = request.headers[this.signature.header];
     if (!timestamp || !/^\d{1,12}$/.test(timestamp) || !received) {
@@ -198,7 +205,11 @@ export class PaygovGateway implements PaymentGatewayAdapter {
     return { reference: String(answer.MaGiaoDichHoanTien ?? payment.code) };
   }
 
-  simulateCallback(payment: { code: string; amount: number }, outcome: 'paid' | 'failed', at: Date): CallbackRequest {
+  simulateCallback(
+    payment: { code: string; amount: number },
+    outcome: 'paid' | 'failed',
+    at: Date,
+  ): CallbackRequest {
     const body = JSON.stringify({
       MaTraCuuTT: payment.code,
       MaGiaoDich: `PG${at.getTime()}`,

@@ -31,7 +31,9 @@ const SandboxCallback = z.object({
 
 /** What the tester chose on the sandbox page, as the sandbox "gateway" remembers it. */
 export interface SandboxLedger {
-  outcomeOf(code: string): Promise<{ outcome: 'paid' | 'failed'; amount: number; transactionId: string } | undefined>;
+  outcomeOf(
+    code: string,
+  ): Promise<{ outcome: 'paid' | 'failed'; amount: number; transactionId: string } | undefined>;
 }
 
 export class SandboxGateway implements PaymentGatewayAdapter {
@@ -49,8 +51,15 @@ export class SandboxGateway implements PaymentGatewayAdapter {
   }
 
   verifyCallback(request: CallbackRequest): CallbackVerdict {
-    if (request.method !== 'POST') return { ok: false, reason: 'wrong-method', detail: 'The callback is a POST' };
-    if (!signaturesMatch(hmac('sha256', this.secret, request.rawBody), request.headers[SANDBOX_SIGNATURE_HEADER], 'hex')) {
+    if (request.method !== 'POST')
+      return { ok: false, reason: 'wrong-method', detail: 'The callback is a POST' };
+    if (
+      !signaturesMatch(
+        hmac('sha256', this.secret, request.rawBody),
+        request.headers[SANDBOX_SIGNATURE_HEADER],
+        'hex',
+      )
+    ) {
       return { ok: false, reason: 'invalid-signature', detail: 'The signature does not match the body' };
     }
     let json: unknown;
@@ -77,7 +86,15 @@ export class SandboxGateway implements PaymentGatewayAdapter {
 
   answer(outcome: CallbackOutcome): CallbackAnswer {
     const ok = outcome === 'confirmed' || outcome === 'already-confirmed';
-    const status = ok ? 200 : outcome === 'not-found' ? 404 : outcome === 'error' ? 503 : outcome === 'invalid-signature' ? 401 : 400;
+    const status = ok
+      ? 200
+      : outcome === 'not-found'
+        ? 404
+        : outcome === 'error'
+          ? 503
+          : outcome === 'invalid-signature'
+            ? 401
+            : 400;
     return { status, contentType: 'application/json', body: JSON.stringify({ result: outcome }) };
   }
 
@@ -96,7 +113,11 @@ export class SandboxGateway implements PaymentGatewayAdapter {
     return { reference: `SANDBOX-REFUND-${payment.code}` };
   }
 
-  simulateCallback(payment: { code: string; amount: number }, outcome: 'paid' | 'failed', at: Date): CallbackRequest {
+  simulateCallback(
+    payment: { code: string; amount: number },
+    outcome: 'paid' | 'failed',
+    at: Date,
+  ): CallbackRequest {
     const body = JSON.stringify({
       code: payment.code,
       outcome,
@@ -108,7 +129,10 @@ export class SandboxGateway implements PaymentGatewayAdapter {
       method: 'POST',
       rawQuery: '',
       rawBody: Buffer.from(body, 'utf8'),
-      headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: hmac('sha256', this.secret, body) },
+      headers: {
+        'content-type': 'application/json',
+        [SANDBOX_SIGNATURE_HEADER]: hmac('sha256', this.secret, body),
+      },
       receivedAt: at,
     };
   }

@@ -103,7 +103,9 @@ export class VnpayGateway implements PaymentGatewayAdapter {
       ...(order.returnUrl ? { vnp_ReturnUrl: order.returnUrl } : {}),
     };
     const query = vnpaySignData(params);
-    return { redirectUrl: `${this.settings.payUrl}?${query}&vnp_SecureHash=${vnpaySign(this.secret, params)}` };
+    return {
+      redirectUrl: `${this.settings.payUrl}?${query}&vnp_SecureHash=${vnpaySign(this.secret, params)}`,
+    };
   }
 
   verifyCallback(request: CallbackRequest): CallbackVerdict {
@@ -204,7 +206,8 @@ export class VnpayGateway implements PaymentGatewayAdapter {
     );
     // 91: the gateway has no such transaction (the payer never paid).
     if (answer.vnp_ResponseCode === '91') return { status: 'pending', detail: 'Unknown to VNPay' };
-    if (answer.vnp_ResponseCode !== '00') return { status: 'unknown', detail: `querydr ${answer.vnp_ResponseCode}` };
+    if (answer.vnp_ResponseCode !== '00')
+      return { status: 'unknown', detail: `querydr ${answer.vnp_ResponseCode}` };
     const amount = Number(answer.vnp_Amount) / 100;
     const transactionStatus = String(answer.vnp_TransactionStatus ?? '');
     const base = {
@@ -269,12 +272,18 @@ export class VnpayGateway implements PaymentGatewayAdapter {
       ],
     );
     if (answer.vnp_ResponseCode !== '00') {
-      throw new GatewayError(`VNPay refused the refund (${answer.vnp_ResponseCode}: ${answer.vnp_Message ?? ''})`);
+      throw new GatewayError(
+        `VNPay refused the refund (${answer.vnp_ResponseCode}: ${answer.vnp_Message ?? ''})`,
+      );
     }
     return { reference: String(answer.vnp_TransactionNo ?? params.vnp_RequestId) };
   }
 
-  simulateCallback(payment: { code: string; amount: number }, outcome: 'paid' | 'failed', at: Date): CallbackRequest {
+  simulateCallback(
+    payment: { code: string; amount: number },
+    outcome: 'paid' | 'failed',
+    at: Date,
+  ): CallbackRequest {
     const params: Record<string, string> = {
       vnp_Amount: String(payment.amount * 100),
       vnp_BankCode: 'NCB',
