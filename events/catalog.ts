@@ -10,6 +10,7 @@ import type { EventContract } from './envelope.ts';
 import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
 import { paymentEventContracts } from './payments/payment-events.v1.ts';
 import { ProcedurePublishedV1 } from './procedures/procedure-published.v1.ts';
+import { CertificateRegisteredV1, SignatureCompletedV1 } from './signatures/signature-events.v1.ts';
 
 export const eventCatalog: readonly EventContract[] = [
   AgencyCreatedV1,
@@ -23,4 +24,6 @@ export const eventCatalog: readonly EventContract[] = [
   FileConfirmedV1,
   ProcedurePublishedV1,
   ...paymentEventContracts,
+  SignatureCompletedV1,
+  CertificateRegisteredV1,
 ];

@@ -14,6 +14,7 @@ import { nationalPortalRoutes } from './national-portal/routes.ts';
 import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
+import { signatureRoutes } from './signatures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
@@ -85,6 +86,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/payments/callbacks.ts',
     routes: paymentCallbackRoutes,
     description: 'Payment gateway callbacks (signed, answered per protocol) and the local sandbox gateway',
+  },
+  {
+    id: 'signatures',
+    entry: 'functions/signatures/api.ts',
+    routes: signatureRoutes,
+    description: 'Digital signatures: certificates, two-phase personal signing, agency seal, verification',
   },
 ];
 

@@ -99,6 +99,15 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
   payments: paymentProfile,
   // Callbacks confirm payments and issue receipts.
   'payment-callbacks': paymentProfile,
+  signatures: {
+    // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
+    // Seal keys are KMS keys (shared/signing/kms-key.ts); PDF parsing and signing want memory and time.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    environment: { SIGNING_PROVIDER: 'kms' },
+  },
 };
 
 export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {

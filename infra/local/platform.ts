@@ -26,6 +26,7 @@ import { localPaymentGateways } from './payment-gateways.ts';
 import { ensureBucket, ensureTable } from './provision.ts';
 import { seedAgencies } from './seed.ts';
 import { createLocalServer } from './server.ts';
+import { seedLocalPki } from './signing.ts';
 
 export interface LocalPlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -84,6 +85,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const engines: Engine[] = [];
   let tempDir: string | undefined;
+  let pkiTempDir: string | undefined;
   let issuer: LocalIssuer | undefined;
   let events: LocalEvents | undefined;
 
@@ -106,6 +108,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await events?.stop();
     await Promise.all(engines.map((engine) => engine.stop()));
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    if (pkiTempDir) await rm(pkiTempDir, { recursive: true, force: true });
   };
 
   try {
@@ -142,6 +145,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       options.issuerKeyFile ??
       (options.persistDir ? join(resolve(options.persistDir), 'issuer-key.pem') : undefined);
     issuer = await createLocalIssuer(issuerUrl, keyFile);
+    // The local test PKI (signatures): keys under persistDir/pki, else in a temporary folder.
+    if (!options.persistDir) pkiTempDir = await mkdtemp(join(tmpdir(), 'vnpp-pki-'));
+    const pkiDir = options.persistDir ? join(resolve(options.persistDir), 'pki') : pkiTempDir!;
     const names = Object.fromEntries(buckets.map((bucket) => [bucket.env, localName(prefix, bucket.id)]));
     Object.assign(env, {
       [mainTable.env]: localName(prefix, mainTable.id),
@@ -164,6 +170,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       // Local payment gateways with local test secrets, and the sandbox gateway's page.
       PAYMENT_GATEWAYS: JSON.stringify(localPaymentGateways(baseUrl)),
       PAYMENT_SANDBOX: 'enabled',
+      SIGNING_PROVIDER: 'local',
+      LOCAL_PKI_DIR: pkiDir,
     });
     Object.assign(process.env, env);
     // Handlers run in this process: drop clients and caches configured for another environment.
@@ -191,6 +199,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       mark('events');
       await seedAgencies(province);
       await seedProcedures(province, province.code === vinhPhuc.code ? vinhPhucProcedures : []);
+      await seedLocalPki(province);
       mark('seed');
     } finally {
       dynamo.destroy();
