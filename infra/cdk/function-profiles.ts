@@ -60,7 +60,11 @@ const paymentProfile: FunctionProfile = {
   timeoutSeconds: 29,
   memorySize: 512,
   bundleFiles: receiptFonts,
-  environment: { [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}` },
+  environment: {
+    [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
+    // Receipts are sealed with the agency's KMS seal key (shared/signing).
+    SIGNING_PROVIDER: 'kms',
+  },
 };
 
 export const DEFAULT_PROFILE: FunctionProfile = { tables: { main: 'read-write' } };

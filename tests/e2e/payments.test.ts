@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outboxRecordsBetween } from '#shared/events/replay.ts';
+import { signingCapability } from '#shared/signing/index.ts';
 import { call } from '#tests/support/http.ts';
 import {
   createFeeProcedure,
@@ -197,7 +198,7 @@ describe('national payment platform callback', () => {
 });
 
 describe('sandbox gateway and receipts', () => {
-  it('a tester pays on the sandbox page; the payer downloads a Vietnamese PDF receipt', async () => {
+  it('a tester pays on the sandbox page; the payer downloads a Vietnamese PDF receipt sealed by the agency', async () => {
     const dossier = await receivedDossier(procedureCode);
     const payment = await requestPayment(dossier.id, 'sandbox');
     const pageUrl = new URL(payment.redirectUrl);
@@ -229,7 +230,12 @@ describe('sandbox gateway and receipts', () => {
     expect(text).toContain('Người nộp: Trần Thị Bình');
     expect(text).toContain('Tổng cộng: 58.000 đồng');
     expect(text).toContain(payment.code);
-    expect((await getPayment(payment.id)).receipt).toMatchObject({ number: payment.code });
+    expect((await getPayment(payment.id)).receipt).toMatchObject({ number: payment.code, sealed: true });
+    // Sealed by the collecting agency (PAdES, organization certificate of the local test PKI).
+    const report = await signingCapability().verifyPdf(pdf);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures).toHaveLength(1);
+    expect(report.signatures[0]!.signer.kind).toBe('organization');
   });
 
   it('no receipt before payment (409); a pending payment can be cancelled, then requested again', async () => {
