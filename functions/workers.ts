@@ -64,6 +64,12 @@ export const workers: readonly Worker[] = [
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   },
   {
+    id: 'payment-receipts',
+    entry: 'functions/payments/receipts.ts',
+    description: 'Builds, seals and stores the electronic receipt of each paid payment',
+    trigger: { kind: 'event-rule' },
+  },
+  {
     id: 'payments-recheck',
     entry: 'functions/payments/recheck.ts',
     description: 'Queries the gateway of payments pending for over 15 minutes; expires unpaid ones',

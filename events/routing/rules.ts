@@ -8,6 +8,7 @@
  * of a consumer of one agency's events (webhooks apply the same visibility in shared/subscriptions).
  */
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
+import { PaymentPaidV1 } from '../payments/payment-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
 
 export interface EventRule {
@@ -35,5 +36,11 @@ export const eventRules: EventRule[] = [
       'detail-type': [DossierSubmittedV1.detailType, DossierStatusChangedV1.detailType],
     },
     workerId: 'national-portal-sync',
+  },
+  {
+    id: 'payment-receipts',
+    description: 'Paid payments, for their electronic receipt (shared/payments/receipts.ts)',
+    pattern: { source: ['vnpp.payments'], 'detail-type': [PaymentPaidV1.detailType] },
+    workerId: 'payment-receipts',
   },
 ];

@@ -3,7 +3,7 @@ import { participants, requireDossier } from '#shared/dossiers/repository.ts';
 import { createApiHandler } from '#shared/http/api-handler.ts';
 import { configuredGateways } from '#shared/payments/gateways/registry.ts';
 import { reconcileDay, reconciliationsOf } from '#shared/payments/jobs.ts';
-import { receiptLink } from '#shared/payments/receipts.ts';
+import { receiptLink } from '#shared/payments/receipt-link.ts';
 import * as payments from '#shared/payments/repository.ts';
 import { paymentRoutes } from './routes.ts';
 

@@ -13,7 +13,7 @@ import { problemResponse, toProblem } from '#shared/http/problem.ts';
 import { handleCallback } from '#shared/payments/callbacks.ts';
 import type { CallbackRequest } from '#shared/payments/gateways/gateway.ts';
 import { gatewayById } from '#shared/payments/gateways/registry.ts';
-import { formatVnd } from '#shared/payments/receipt.ts';
+import { formatVnd } from '#shared/payments/payment.ts';
 import { paymentByCode } from '#shared/payments/repository.ts';
 import { recordSandboxOutcome } from '#shared/payments/sandbox-ledger.ts';
 import { now } from '#shared/platform/clock.ts';

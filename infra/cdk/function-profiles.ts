@@ -50,19 +50,26 @@ const receiptFonts: BundleFiles = {
 };
 
 /**
- * Functions that confirm payments: the payment table items, receipts in the files bucket, the
- * gateway secrets of the province file (Parameters and Secrets extension), the receipt fonts.
+ * Functions that create and confirm payments: payment items (with audit and outbox), receipts and
+ * statements in the files bucket, the gateway secrets named in the province file (Parameters and
+ * Secrets extension).
  */
 const paymentProfile: FunctionProfile = {
   tables: { main: 'read-write' },
   buckets: { files: 'read-write' },
   paymentGatewaySecrets: true,
   timeoutSeconds: 29,
-  memorySize: 512,
+};
+
+/** The receipt consumer: PDF with the DejaVu fonts, sealed with the agency's KMS seal key (shared/signing). */
+const receiptProfile: FunctionProfile = {
+  tables: { main: 'read-write' },
+  buckets: { files: 'read-write' },
+  memorySize: 1024,
+  timeoutSeconds: 60,
   bundleFiles: receiptFonts,
   environment: {
     [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
-    // Receipts are sealed with the agency's KMS seal key (shared/signing).
     SIGNING_PROVIDER: 'kms',
   },
 };
@@ -99,9 +106,9 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
-  // Creating a payment calls the gateway; reading a receipt may issue it; refunds call the gateway.
+  // Creating a payment and refunding call the gateway.
   payments: paymentProfile,
-  // Callbacks confirm payments and issue receipts.
+  // Callbacks confirm payments.
   'payment-callbacks': paymentProfile,
   signatures: {
     // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
@@ -139,7 +146,8 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     timeoutSeconds: 300,
   },
-  // Queries gateways and confirms payments (with receipts); reads statements from the files bucket.
+  'payment-receipts': receiptProfile,
+  // Query gateways and confirm payments; read statements from the files bucket.
   'payments-recheck': { ...paymentProfile, timeoutSeconds: 300 },
   'payments-reconcile': { ...paymentProfile, timeoutSeconds: 300 },
   'audit-digest': {

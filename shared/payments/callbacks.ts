@@ -7,7 +7,7 @@
  * 3. amount and currency must match the payment exactly (→ "invalid amount");
  * 4. a payment no longer pending answers "already confirmed" and changes nothing (replays);
  * 5. otherwise one conditional transition to paid / failed (concurrent duplicates: one wins, the
- *    other answers "already confirmed"), then the receipt is issued.
+ *    other answers "already confirmed"); PaymentPaid then has the receipt issued (payment-receipts).
  *
  * Every refusal is logged with its reason; any unexpected error answers the protocol's "error"
  * (never an HTTP 500), so the gateway retries.
@@ -19,7 +19,6 @@ import type {
   CallbackRequest,
   PaymentGatewayAdapter,
 } from './gateways/gateway.ts';
-import { issueReceiptQuietly } from './receipts.ts';
 import { paymentByCode, settle } from './repository.ts';
 
 export interface CallbackResult {
@@ -79,7 +78,6 @@ export async function handleCallback(
     );
     if (!result.changed)
       return done('already-confirmed', `The payment is ${result.payment.status}`, payment.id);
-    if (result.payment.status === 'paid') await issueReceiptQuietly(result.payment);
     return done('confirmed', `The payment is ${result.payment.status}`, payment.id);
   } catch (error) {
     logger.error('payment callback failed', { gateway, error: error as Error });

@@ -18,7 +18,6 @@ import type { GatewayStatus } from './gateways/gateway.ts';
 import { gatewayById } from './gateways/registry.ts';
 import { reconciliationKey } from './keys.ts';
 import { RECHECK_AFTER_MINUTES } from './payment.ts';
-import { issueReceiptQuietly } from './receipts.ts';
 import {
   type ComparisonResult,
   compareStatement,
@@ -93,10 +92,7 @@ export async function recheckPending(): Promise<RecheckSummary> {
         context,
       );
       if (!result.changed) summary.unchanged += 1;
-      else {
-        summary[to] += 1;
-        if (to === 'paid') await issueReceiptQuietly(result.payment);
-      }
+      else summary[to] += 1;
     } catch (error) {
       summary.errors += 1;
       logger.error('payment re-check failed', { paymentId: payment.id, error: error as Error });

@@ -152,3 +152,6 @@ export function parseVietnamTimestamp(value: string | undefined): Date | undefin
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}+07:00`);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
+
+/** Integer VND with dots between thousands, as written in Vietnam: 1.250.000. */
+export const formatVnd = (amount: number): string => String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.');

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import { optionalEnv } from '../platform/env.ts';
-import type { Payment } from './payment.ts';
+import { formatVnd, type Payment } from './payment.ts';
 
 export const RECEIPT_FONT_ENV = 'RECEIPT_FONT_FILE';
 export const RECEIPT_FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'] as const;
@@ -30,9 +30,6 @@ function fontBytes() {
   })();
   return fonts;
 }
-
-/** Integer VND with dots between thousands, as written in Vietnam: 1.250.000. */
-export const formatVnd = (amount: number): string => String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 
 /** dd/MM/yyyy HH:mm in Vietnam time. */
 export function vietnamDateTime(iso: string): string {

@@ -1,27 +1,22 @@
 /**
- * Issuing and serving receipts: the PDF (./receipt.ts) is stored once per paid payment in the
- * files bucket; the payment records it (`receipt`). Issued right after the payment is confirmed,
- * and on first download when that failed.
+ * Issuing receipts: the PDF (./receipt.ts), sealed (./seal.ts), is stored once per paid payment in
+ * the files bucket and recorded on the payment (`receipt`). Runs in the `payment-receipts` consumer
+ * of PaymentPaid (functions/payments/receipts.ts), so the PDF and signing libraries are bundled
+ * there only; links to download are made by ./receipt-link.ts.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getAgency } from '../agencies/repository.ts';
-import { presignDownload } from '../files/storage.ts';
 import { ConflictError } from '../http/errors.ts';
 import { ddb, s3Client } from '../platform/aws-clients.ts';
 import { ENV, requireEnv } from '../platform/env.ts';
-import { logger } from '../platform/observability.ts';
 import { nowIso, tableName } from '../platform/table.ts';
 import { gatewaySettingsFromEnv } from './config.ts';
 import { paymentKey } from './keys.ts';
 import type { Payment } from './payment.ts';
 import { buildReceiptPdf } from './receipt.ts';
+import { receiptObjectKey } from './receipt-link.ts';
 import { sealReceipt } from './seal.ts';
-
-export const RECEIPT_LINK_TTL_SECONDS = 300;
-
-export const receiptObjectKey = (payment: Pick<Payment, 'agencyCode' | 'id'>) =>
-  `receipts/${payment.agencyCode}/${payment.id}.pdf`;
 
 const PROTOCOL_NAMES: Record<string, string> = {
   vnpay: 'cổng thanh toán VNPAY',
@@ -73,27 +68,4 @@ async function recordReceipt(id: string, receipt: NonNullable<Payment['receipt']
       ExpressionAttributeValues: { ':receipt': receipt },
     }),
   );
-}
-
-/** Issues the receipt after a confirmation without failing it: a failure is logged and retried on download. */
-export async function issueReceiptQuietly(payment: Payment): Promise<void> {
-  try {
-    await issueReceipt(payment);
-  } catch (error) {
-    logger.warn('receipt not issued yet', { paymentId: payment.id, error: error as Error });
-  }
-}
-
-export async function receiptLink(payment: Payment): Promise<{ url: string; expiresAt: string }> {
-  const issued = await issueReceipt(payment);
-  const expiresAt = new Date(Date.now() + RECEIPT_LINK_TTL_SECONDS * 1000).toISOString();
-  const url = await presignDownload(
-    receiptObjectKey(issued),
-    {
-      contentType: 'application/pdf',
-      contentDisposition: `attachment; filename="bien-lai-${issued.code}.pdf"`,
-    },
-    RECEIPT_LINK_TTL_SECONDS,
-  );
-  return { url, expiresAt };
 }

@@ -215,6 +215,8 @@ describe('sandbox gateway and receipts', () => {
     expect(paid.text).toContain('Callback: confirmed');
     expect((await getPayment(payment.id)).status).toBe('paid');
 
+    // The receipt is issued by the payment-receipts consumer of PaymentPaid.
+    await call('POST', '/local/events/drain');
     const other = await call('GET', `/v1/payments/${payment.id}/receipt?redirect=false`, {
       as: 'citizen.an',
     });

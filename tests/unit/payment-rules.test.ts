@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { paymentOutstanding } from '#shared/dossiers/dossier.ts';
 import {
   canMove,
+  formatVnd,
   linesOf,
   newPaymentCode,
   PAYMENT_CODE_PATTERN,
@@ -11,7 +12,6 @@ import {
   parseVietnamTimestamp,
   vietnamTimestamp,
 } from '#shared/payments/payment.ts';
-import { formatVnd } from '#shared/payments/receipt.ts';
 import { compareStatement, parseStatement } from '#shared/payments/reconciliation.ts';
 
 describe('payment states', () => {
