@@ -238,6 +238,30 @@ describe('sandbox gateway and receipts', () => {
     expect(report.indication).toBe('TOTAL_PASSED');
     expect(report.signatures).toHaveLength(1);
     expect(report.signatures[0]!.signer.kind).toBe('organization');
+
+    // A leader of the collecting agency refunds it through the gateway; the dossier owes the fees again.
+    const byClerk = await call('POST', `/v1/payments/${payment.id}/refund`, {
+      as: 'clerk.lienbao',
+      body: { reason: 'Hồ sơ bị từ chối' },
+    });
+    expect(byClerk.status).toBe(403);
+    const refunded = await call<Payment & { refund: { amount: number } }>(
+      'POST',
+      `/v1/payments/${payment.id}/refund`,
+      {
+        as: 'leader.lienbao',
+        body: { reason: 'Hồ sơ bị từ chối' },
+      },
+    );
+    expect(refunded.status, JSON.stringify(refunded.body)).toBe(200);
+    expect(refunded.body).toMatchObject({ status: 'refunded', refund: { amount: TOTAL } });
+    const twice = await call('POST', `/v1/payments/${payment.id}/refund`, {
+      as: 'leader.lienbao',
+      body: { reason: 'Hồ sơ bị từ chối' },
+    });
+    expect(twice.status).toBe(409);
+    expect((await forward(dossier.id)).status).toBe(409);
+    expect(await eventsOf(payment.id)).toEqual(['PaymentRequested', 'PaymentPaid', 'PaymentRefunded']);
   });
 
   it('no receipt before payment (409); a pending payment can be cancelled, then requested again', async () => {
