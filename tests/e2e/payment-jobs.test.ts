@@ -125,7 +125,7 @@ describe('re-check of pending payments', () => {
       settledBy: 'expiry',
     });
     expect(await runWorker('payments-recheck')).toMatchObject({ checked: 0 });
-  });
+  }, 120_000);
 });
 
 describe('daily reconciliation', () => {
@@ -196,10 +196,10 @@ describe('daily reconciliation', () => {
       as: 'auditor.province',
     });
     expect(badDay.status).toBe(400);
-  });
+  }, 120_000);
 
   it('the daily job reconciles yesterday', async () => {
     setClock(ict('2031-05-21T02:00:00'), { frozen: true });
     expect(await runWorker('payments-reconcile')).toMatchObject({ day: DAY, gateways: 3, clean: false });
-  });
+  }, 120_000);
 });
