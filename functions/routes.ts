@@ -11,7 +11,8 @@ import { auditRoutes } from './audit/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
-import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
+import { paymentCallbackRoutes } from './payment-callbacks/routes.ts';
+import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
 import { signatureRoutes } from './signatures/routes.ts';
@@ -83,7 +84,7 @@ export const apiFunctions: readonly ApiFunction[] = [
   },
   {
     id: 'payment-callbacks',
-    entry: 'functions/payments/callbacks.ts',
+    entry: 'functions/payment-callbacks/api.ts',
     routes: paymentCallbackRoutes,
     description: 'Payment gateway callbacks (signed, answered per protocol) and the local sandbox gateway',
   },

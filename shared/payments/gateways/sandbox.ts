@@ -1,6 +1,6 @@
 /**
  * The local sandbox gateway: the payer lands on a page of the local runtime
- * (GET /v1/payments/sandbox?code=…, functions/payments/callbacks.ts) that lets a tester pay, fail,
+ * (GET /v1/payments/sandbox?code=…, functions/payment-callbacks/api.ts) that lets a tester pay, fail,
  * pay while losing the callback, or abandon. Its callback is a POST of JSON signed with
  * HMAC-SHA256 over the raw body (`x-sandbox-signature`, hex); its status query reads the outcome
  * the tester chose (the sandbox ledger), so the re-check job can be tried locally too.

@@ -3,7 +3,7 @@
  * local runtime, the sandbox gateway's page. Not built on createApiHandler on purpose: a callback
  * must be verified over its raw bytes (the query string of a VNPay IPN, the JSON body of the
  * national platform) and answered in its protocol's format, with the protocol's codes for every
- * refusal; nothing here ever answers HTTP 500. Routes: ./routes.ts (paymentCallbackRoutes).
+ * refusal; nothing here ever answers HTTP 500. Routes: ./routes.ts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
