@@ -12,6 +12,8 @@ import { documentRoutes } from './documents/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
+import { paymentCallbackRoutes } from './payment-callbacks/routes.ts';
+import { paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
 import { signatureRoutes } from './signatures/routes.ts';
@@ -80,6 +82,18 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/national-portal/api.ts',
     routes: nationalPortalRoutes,
     description: 'National Public Service Portal sync log (read-only)',
+  },
+  {
+    id: 'payments',
+    entry: 'functions/payments/api.ts',
+    routes: paymentRoutes,
+    description: 'Online fee payments: requests, status, refunds, receipts, reconciliation reports',
+  },
+  {
+    id: 'payment-callbacks',
+    entry: 'functions/payment-callbacks/api.ts',
+    routes: paymentCallbackRoutes,
+    description: 'Payment gateway callbacks (signed, answered per protocol) and the local sandbox gateway',
   },
   {
     id: 'signatures',

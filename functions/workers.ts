@@ -70,6 +70,24 @@ export const workers: readonly Worker[] = [
       'Delivers sent documents to the recipients’ inboxes, marks recall/update requests, records status codes for the sender',
     trigger: { kind: 'event-rule' },
   },
+  {
+    id: 'payment-receipts',
+    entry: 'functions/payments/receipts.ts',
+    description: 'Builds, seals and stores the electronic receipt of each paid payment',
+    trigger: { kind: 'event-rule' },
+  },
+  {
+    id: 'payments-recheck',
+    entry: 'functions/payments/recheck.ts',
+    description: 'Queries the gateway of payments pending for over 15 minutes; expires unpaid ones',
+    trigger: { kind: 'schedule', expression: 'rate(5 minutes)', localEveryMs: 60_000 },
+  },
+  {
+    id: 'payments-reconcile',
+    entry: 'functions/payments/reconcile.ts',
+    description: "Reconciles yesterday's gateway statements (CSV in S3) with our records, daily at 02:00 ICT",
+    trigger: { kind: 'schedule', expression: 'cron(0 19 * * ? *)' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

@@ -9,6 +9,7 @@
  */
 import { EXCHANGE_CONTRACTS } from '../documents/document-events.v1.ts';
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
+import { PaymentPaidV1 } from '../payments/payment-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
 
 export interface EventRule {
@@ -46,5 +47,11 @@ export const eventRules: EventRule[] = [
       'detail-type': EXCHANGE_CONTRACTS.map((contract) => contract.detailType),
     },
     workerId: 'documents-exchange',
+  },
+  {
+    id: 'payment-receipts',
+    description: 'Paid payments, for their electronic receipt (shared/payments/receipts.ts)',
+    pattern: { source: ['vnpp.payments'], 'detail-type': [PaymentPaidV1.detailType] },
+    workerId: 'payment-receipts',
   },
 ];

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openApiJson } from '#functions/platform/openapi-document.ts';
 import { DOCS_ASSETS, OPENAPI_FILE } from '#functions/platform/routes.ts';
+import { RECEIPT_FONT_ENV, RECEIPT_FONT_FILES } from '#shared/payments/receipt.ts';
 import { buckets, tables } from '../resources.ts';
 import type { BucketAccess, BundleFiles, TableAccess } from './constructs/domain-function.ts';
 import { LAMBDA_TASK_ROOT } from './paths.ts';
@@ -54,6 +55,39 @@ function openApiFile(): BundleFiles {
   writeFileSync(join(fromDir, OPENAPI_FILE), json);
   return { fromDir, files: [OPENAPI_FILE], toDir: SWAGGER_UI_DIR };
 }
+const RECEIPT_FONT_DIR = 'fonts';
+
+/** The DejaVu fonts of payment receipts (Vietnamese glyphs), copied beside the bundle, not into it. */
+const receiptFonts: BundleFiles = {
+  fromDir: `${dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'))}/ttf`,
+  files: RECEIPT_FONT_FILES,
+  toDir: RECEIPT_FONT_DIR,
+};
+
+/**
+ * Functions that create and confirm payments: payment items (with audit and outbox), receipts and
+ * statements in the files bucket, the gateway secrets named in the province file (Parameters and
+ * Secrets extension).
+ */
+const paymentProfile: FunctionProfile = {
+  tables: { main: 'read-write' },
+  buckets: { files: 'read-write' },
+  paymentGatewaySecrets: true,
+  timeoutSeconds: 29,
+};
+
+/** The receipt consumer: PDF with the DejaVu fonts, sealed with the agency's KMS seal key (shared/signing). */
+const receiptProfile: FunctionProfile = {
+  tables: { main: 'read-write' },
+  buckets: { files: 'read-write' },
+  memorySize: 1024,
+  timeoutSeconds: 60,
+  bundleFiles: [receiptFonts],
+  environment: {
+    [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
+    SIGNING_PROVIDER: 'kms',
+  },
+};
 
 export const DEFAULT_PROFILE: FunctionProfile = { tables: { main: 'read-write' } };
 
@@ -101,6 +135,10 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
+  // Creating a payment and refunding call the gateway.
+  payments: paymentProfile,
+  // Callbacks confirm payments.
+  'payment-callbacks': paymentProfile,
   signatures: {
     // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
     // Seal keys are KMS keys (shared/signing/kms-key.ts); PDF parsing and signing want memory and time.
@@ -144,6 +182,10 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     timeoutSeconds: 300,
   },
+  'payment-receipts': receiptProfile,
+  // Query gateways and confirm payments; read statements from the files bucket.
+  'payments-recheck': { ...paymentProfile, timeoutSeconds: 300 },
+  'payments-reconcile': { ...paymentProfile, timeoutSeconds: 300 },
   'audit-digest': {
     // Reads the chain heads (GSI1) and writes new digest objects; Object Lock forbids the rest.
     tables: { main: 'read' },

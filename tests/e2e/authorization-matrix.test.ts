@@ -43,6 +43,8 @@ import { baseUrl, type CallResult, call } from '#tests/support/http.ts';
 const PUBLIC_PARAM_VALUES: Record<string, () => string> = {
   code: () => '000.00.21.H62-260101-0001',
   file: () => 'init.js',
+  gateway: () => 'vnpay',
+  date: () => '2026-11-21',
 };
 
 /** How the authorization layer words its 403s (shared/http/auth.ts); other 403s are business rules. */
