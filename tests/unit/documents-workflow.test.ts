@@ -38,7 +38,7 @@ describe('outgoing lifecycle', () => {
   });
 
   it('never leaves the declared statuses, whatever the sequence of actions', () => {
-    fc.assert(
+    return fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom(...OUTGOING_ACTIONS), fc.subarray([...ROLES]))),
         (steps) => {
