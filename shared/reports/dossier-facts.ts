@@ -143,7 +143,8 @@ export function statusChangedFacts(
 ): Fact[] {
   const { action, toStatus, dossier } = detail.data;
   const facts: Fact[] = [];
-  if (action === 'receive') facts.push(receivedFact(receiptOf(dossier), dossier.receivedAt ?? detail.occurredAt));
+  if (action === 'receive')
+    facts.push(receivedFact(receiptOf(dossier), dossier.receivedAt ?? detail.occurredAt));
   if (action === 'request-supplement') {
     facts.push(pausedFact(dossier.receivingAgency, dossier.field, detail.occurredAt));
   }

@@ -8,9 +8,10 @@
  * commute: duplicates are dropped by the consumer's marker, and out-of-order deliveries sum to the
  * same aggregates.
  */
-import type { EventContract, EventDetail } from '#events/envelope.ts';
+
 import { DossierOverdueV1 } from '#events/dossiers/dossier-deadline.v1.ts';
 import { DossierStatusChangedV1 } from '#events/dossiers/dossier-events.v1.ts';
+import type { EventContract, EventDetail } from '#events/envelope.ts';
 import { FileConfirmedV1 } from '#events/files/file-confirmed.v1.ts';
 import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
 import { cellName, type Fact } from './cells.ts';
@@ -38,14 +39,17 @@ export const factMappings: readonly FactMapping[] = [
       const facts = statusChangedFacts(event);
       const { action, dossier } = event.data;
       if (action === 'receive') {
-        facts.push(usageFact(dossier.receivingAgency, dossier.receivedAt ?? event.occurredAt, 'dossiersReceived'));
+        facts.push(
+          usageFact(dossier.receivingAgency, dossier.receivedAt ?? event.occurredAt, 'dossiersReceived'),
+        );
       }
       return facts;
     },
   },
   {
     contract: DossierOverdueV1,
-    facts: (detail) => overdueEventFacts(detail as EventDetail<Parameters<typeof overdueEventFacts>[0]['data']>),
+    facts: (detail) =>
+      overdueEventFacts(detail as EventDetail<Parameters<typeof overdueEventFacts>[0]['data']>),
   },
   {
     // Storage billed by confirmed upload: the bytes a file occupies from the day it was confirmed.

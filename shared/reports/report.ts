@@ -4,9 +4,10 @@
  * item per day and source, whatever the number of dossiers or documents behind them.
  */
 import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
+import type { Principal } from '../http/auth.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
-import { queryAll } from '../platform/query.ts';
 import { now } from '../platform/clock.ts';
+import { queryAll } from '../platform/query.ts';
 import { type Cells, type Family, parseCell } from './cells.ts';
 import { type Indicators, indicatorsOf } from './indicators.ts';
 import { type AggregateItem, readAggregatesOf } from './repository.ts';
@@ -90,7 +91,9 @@ export function daysBetween(from: string, to: string): number {
 
 export function assertRange(from: string, to: string): void {
   if (from > to) {
-    throw new ValidationError([{ path: 'query.from', message: '`from` must not be after `to`', code: 'invalid_range' }]);
+    throw new ValidationError([
+      { path: 'query.from', message: '`from` must not be after `to`', code: 'invalid_range' },
+    ]);
   }
   if (daysBetween(from, to) > MAX_RANGE_DAYS) {
     throw new ValidationError([
@@ -187,3 +190,55 @@ export async function buildReport(request: ReportRequest): Promise<Report> {
 
 /** Today in Vietnam (the default end of a report). */
 export const today = (): string => vietnamDayOf(now());
+
+/** First and last day of a `YYYY-MM` month. */
+export function monthRange(month: string): { from: string; to: string } {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` };
+}
+
+/** Usage of every agency of the province over a month, one row per agency (billing). */
+export async function buildUsageReport(month: string): Promise<Report> {
+  const { from, to } = monthRange(month);
+  const byCode = await agencyTree();
+  const agencies = [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
+  const items = await readAggregatesOf(
+    'usage',
+    agencies.map((info) => info.code),
+    from,
+    to,
+  );
+  const { total, groups } = summarise(items, 'agency', byCode);
+  const indicators = indicatorsOf.usage;
+  const root = agencies.find((info) => info.ancestors.length === 0) ?? agencies[0];
+  return {
+    family: 'usage',
+    agency: root
+      ? { code: root.code, name: root.name, level: root.level }
+      : { code: '', name: '', level: '' },
+    from,
+    to,
+    groupBy: 'agency',
+    includeChildren: true,
+    agencyCount: agencies.length,
+    total: indicators(total),
+    rows: agencies.map((info) => ({
+      key: info.code,
+      label: info.name,
+      indicators: indicators(groups.get(info.code) ?? {}),
+    })),
+    generatedAt: now().toISOString(),
+  };
+}
+
+/** The agency a report is about: the one asked for, else the caller's own. */
+export function reportAgency(query: { agency?: string | undefined }, principal: Principal): string {
+  const agency = query.agency ?? principal.agencyCode;
+  if (!agency) {
+    throw new ValidationError([
+      { path: 'query.agency', message: 'Name the agency to report on', code: 'required' },
+    ]);
+  }
+  return agency;
+}

@@ -10,8 +10,14 @@
  * and idempotently). A report reads days × agencies items, whatever the number of records.
  * Counters are top-level attributes named `c|<cell>` (so `ADD` needs no map to exist first).
  */
-import { BatchWriteCommand, type TransactWriteCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../platform/aws-clients.ts';
 import type { DomainWrite } from '../platform/change.ts';
 import { queryAll } from '../platform/query.ts';
@@ -39,7 +45,8 @@ export interface AggregateItem {
 function cellsOf(item: Record<string, unknown>): Cells {
   const cells: Cells = {};
   for (const [name, value] of Object.entries(item)) {
-    if (name.startsWith(CELL_PREFIX) && typeof value === 'number') cells[name.slice(CELL_PREFIX.length)] = value;
+    if (name.startsWith(CELL_PREFIX) && typeof value === 'number')
+      cells[name.slice(CELL_PREFIX.length)] = value;
   }
   return cells;
 }
@@ -94,7 +101,9 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * rebuilt from source records (./rebuild.ts), not a domain change, so no audit record is written.
  */
 export async function applyLiveFacts(facts: readonly Fact[], consumed: DomainWrite): Promise<void> {
-  const updates: TransactItem[] = mergeFacts(facts).map((fact) => ({ Update: incrementUpdate(fact, 'live') }));
+  const updates: TransactItem[] = mergeFacts(facts).map((fact) => ({
+    Update: incrementUpdate(fact, 'live'),
+  }));
   for (let attempt = 1; ; attempt += 1) {
     try {
       await ddb().send(new TransactWriteCommand({ TransactItems: [consumed.item, ...updates] }));
@@ -122,7 +131,11 @@ const BATCH = 25;
  * Writes whole items (an import's totals, a rebuild's result) with PUT: writing them again gives
  * the same state, so an interrupted import or rebuild is simply run again.
  */
-export async function putAggregates(accumulator: Accumulator, source: string, concurrency = 6): Promise<number> {
+export async function putAggregates(
+  accumulator: Accumulator,
+  source: string,
+  concurrency = 6,
+): Promise<number> {
   const table = tableName();
   const items = [...accumulator.items.values()].map((item) => {
     const attributes: Record<string, unknown> = {
