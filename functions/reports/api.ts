@@ -18,6 +18,7 @@ interface ReportQuery {
   to: string;
   groupBy?: string | undefined;
   children?: 'true' | 'false' | undefined;
+  levels?: string | undefined;
   format?: 'json' | 'csv' | 'xlsx' | undefined;
 }
 
@@ -52,6 +53,7 @@ function reportHandler(family: Family, defaultGroupBy: GroupBy) {
       to: query.to,
       groupBy: (query.groupBy as GroupBy | undefined) ?? defaultGroupBy,
       includeChildren: query.children === 'true',
+      levels: query.levels?.split(','),
     });
     return replyWith(report, query.format, `${family}-${agency}-${query.from}-${query.to}`);
   };

@@ -20,6 +20,14 @@ const reportQuery = (groupBy: (typeof GROUP_BY)[number][]) =>
     groupBy: z.optional(z.enum(groupBy)),
     /** `true`: the agency and every agency below it. */
     children: z.optional(z.enum(['true', 'false'])),
+    /** Comma-separated agency levels to keep, e.g. `district,commune`. */
+    levels: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[a-z][a-z0-9-]{1,31}(,[a-z][a-z0-9-]{1,31}){0,9}$/, 'Level slugs separated by commas'),
+        ),
+    ),
     format: z.optional(z.enum(['json', 'csv', 'xlsx'])),
   });
 
@@ -38,6 +46,7 @@ export const ReportSchema = z
     to: z.string(),
     groupBy: z.string(),
     includeChildren: z.boolean(),
+    levels: z.nullable(z.array(z.string())),
     agencyCount: z.number(),
     total: IndicatorsSchema,
     rows: z.array(z.object({ key: z.string(), label: z.string(), indicators: IndicatorsSchema })),

@@ -8,6 +8,8 @@
  * Increments commute, so facts may be applied in any order; each fact is applied once (the
  * consumer's dedupe marker commits in the same transaction as the increments).
  */
+import * as z from 'zod/mini';
+import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
 
 /** Indicator families: each is a declarative mapping from events (or imported rows) to facts. */
 export const FAMILIES = ['dossiers', 'documents', 'payments', 'usage'] as const;
@@ -25,18 +27,39 @@ export interface Fact {
   readonly cells: Readonly<Record<string, number>>;
 }
 
-const clean = (value: string): string => value.replace(/[;=\n\r]/g, ' ').trim();
+const UNSAFE = /[;=\n\r]/;
+const clean = (value: string): string =>
+  UNSAFE.test(value) ? value.replace(/[;=\n\r]/g, ' ').trim() : value.trim();
 
 /** The canonical cell name of a metric and its dimensions (sorted; undefined dimensions left out). */
 export function cellName(metric: string, dimensions: Dimensions = {}): string {
-  const parts = Object.keys(dimensions)
-    .filter((key) => dimensions[key] !== undefined)
-    .sort()
-    .map((key) => {
-      const value = dimensions[key];
-      return `${key}=${clean(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`;
-    });
-  return [clean(metric), ...parts].join(';');
+  let name = clean(metric);
+  for (const key of Object.keys(dimensions).sort()) {
+    const value = dimensions[key];
+    if (value === undefined) continue;
+    name += `;${key}=${clean(typeof value === 'boolean' ? (value ? '1' : '0') : String(value))}`;
+  }
+  return name;
+}
+
+const dayCache = new Map<string, string>();
+
+/**
+ * The Vietnam civil day (`YYYY-MM-DD`) of an ISO 8601 instant. Instants written in UTC (`…Z`, what
+ * the platform writes) are memoised by their UTC hour: imports call this millions of times.
+ */
+export function vietnamDayOfInstant(iso: string): string {
+  if (iso.length >= 20 && iso[10] === 'T' && iso.endsWith('Z')) {
+    const hour = iso.slice(0, 13);
+    let day = dayCache.get(hour);
+    if (day === undefined) {
+      day = vietnamDayOf(new Date(`${hour}:00:00Z`));
+      if (dayCache.size > 200_000) dayCache.clear();
+      dayCache.set(hour, day);
+    }
+    return day;
+  }
+  return vietnamDayOf(new Date(iso));
 }
 
 export interface ParsedCell {
@@ -110,3 +133,15 @@ export class Accumulator {
     return accumulator;
   }
 }
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 instant with its offset (`2021-11-14T02:00:00Z`): a light check, run once per imported row. */
+export const instantSchema = z
+  .string()
+  .check(
+    z.refine(
+      (text) => INSTANT.test(text) && Number.isFinite(Date.parse(text)),
+      'An ISO 8601 instant with an offset, e.g. 2021-11-14T09:00:00+07:00',
+    ),
+  );

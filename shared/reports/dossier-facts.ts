@@ -15,10 +15,9 @@
  */
 import * as z from 'zod/mini';
 import type { EventDetail } from '#events/envelope.ts';
-import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
-import { cellName, type Fact } from './cells.ts';
+import { cellName, type Fact, instantSchema, vietnamDayOfInstant } from './cells.ts';
 
-const isoInstant = z.iso.datetime({ offset: true });
+const isoInstant = instantSchema;
 
 /**
  * A dossier as the reports see it: the row shape of the legacy import (NDJSON, one per line) and
@@ -49,7 +48,7 @@ export const DossierRecord = z.object({
 });
 export type DossierRecord = z.infer<typeof DossierRecord>;
 
-const day = (iso: string): string => vietnamDayOf(new Date(iso));
+const day = (iso: string): string => vietnamDayOfInstant(iso);
 const one = (agency: string, at: string, cell: string): Fact => ({
   family: 'dossiers',
   agency,

@@ -13,8 +13,7 @@ import { DossierOverdueV1 } from '#events/dossiers/dossier-deadline.v1.ts';
 import { DossierStatusChangedV1 } from '#events/dossiers/dossier-events.v1.ts';
 import type { EventContract, EventDetail } from '#events/envelope.ts';
 import { FileConfirmedV1 } from '#events/files/file-confirmed.v1.ts';
-import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
-import { cellName, type Fact } from './cells.ts';
+import { cellName, type Fact, vietnamDayOfInstant } from './cells.ts';
 import { overdueEventFacts, statusChangedFacts } from './dossier-facts.ts';
 import type { UsageMetric } from './indicators.ts';
 
@@ -27,7 +26,7 @@ export interface FactMapping {
 export const usageFact = (agency: string, at: string, metric: UsageMetric, amount = 1): Fact => ({
   family: 'usage',
   agency,
-  day: vietnamDayOf(new Date(at)),
+  day: vietnamDayOfInstant(at),
   cells: { [cellName(metric)]: amount },
 });
 

@@ -26,6 +26,8 @@ export interface ReportRequest {
   readonly to: string;
   readonly groupBy: GroupBy;
   readonly includeChildren: boolean;
+  /** Only agencies of these levels (e.g. district + commune, as the one-stop software reports). */
+  readonly levels?: readonly string[] | undefined;
 }
 
 export interface ReportRow {
@@ -42,6 +44,7 @@ export interface Report {
   readonly to: string;
   readonly groupBy: GroupBy;
   readonly includeChildren: boolean;
+  readonly levels: readonly string[] | null;
   /** Agencies whose counts are included. */
   readonly agencyCount: number;
   readonly total: Indicators;
@@ -154,7 +157,14 @@ export function summarise(
 
 export async function buildReport(request: ReportRequest): Promise<Report> {
   assertRange(request.from, request.to);
-  const scope = await scopeOf(request.agency, request.includeChildren);
+  const scope = (await scopeOf(request.agency, request.includeChildren)).filter(
+    (info) => !request.levels?.length || request.levels.includes(info.level),
+  );
+  if (scope.length === 0) {
+    throw new ValidationError([
+      { path: 'query.levels', message: 'No agency of these levels in scope', code: 'invalid_value' },
+    ]);
+  }
   const byCode = new Map(scope.map((info) => [info.code, info]));
   const items = await readAggregatesOf(
     request.family,
@@ -173,7 +183,7 @@ export async function buildReport(request: ReportRequest): Promise<Report> {
     label: request.groupBy === 'agency' ? (byCode.get(key)?.name ?? key) : key,
     indicators: indicators(groups.get(key) ?? {}),
   }));
-  const root = scope[0]!;
+  const root = (await agencyTree()).get(request.agency)!;
   return {
     family: request.family,
     agency: { code: root.code, name: root.name, level: root.level },
@@ -181,6 +191,7 @@ export async function buildReport(request: ReportRequest): Promise<Report> {
     to: request.to,
     groupBy: request.groupBy,
     includeChildren: request.includeChildren,
+    levels: request.levels?.length ? [...request.levels] : null,
     agencyCount: scope.length,
     total: indicators(total),
     rows,
@@ -221,6 +232,7 @@ export async function buildUsageReport(month: string): Promise<Report> {
     to,
     groupBy: 'agency',
     includeChildren: true,
+    levels: null,
     agencyCount: agencies.length,
     total: indicators(total),
     rows: agencies.map((info) => ({
