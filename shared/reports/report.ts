@@ -59,7 +59,7 @@ export interface AgencyInfo {
   readonly ancestors: readonly string[];
 }
 
-const TREE_TTL_MS = 60_000;
+const TREE_TTL_MS = 15_000;
 let tree: { at: number; byCode: Map<string, AgencyInfo> } | undefined;
 
 /** Every agency of the province (one key query on GSI1), cached for a minute per container. */
@@ -107,7 +107,11 @@ export function assertRange(from: string, to: string): void {
 
 /** The agencies in scope: the agency, and with children its whole subtree. */
 export async function scopeOf(agency: string, includeChildren: boolean): Promise<AgencyInfo[]> {
-  const byCode = await agencyTree();
+  let byCode = await agencyTree();
+  if (!byCode.has(agency)) {
+    forgetAgencyTree(); // created since the tree was cached?
+    byCode = await agencyTree();
+  }
   const root = byCode.get(agency);
   if (!root) throw new NotFoundError(`No agency ${agency}`);
   if (!includeChildren) return [root];

@@ -6,6 +6,7 @@
  * are in SEED; the rates are never written here: tests compute them from these counts.
  */
 import vinhPhuc, { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
+import { createAgency } from '#shared/agencies/repository.ts';
 import type { DocumentRecord } from '#shared/reports/document-facts.ts';
 import type { DossierRecord } from '#shared/reports/dossier-facts.ts';
 
@@ -38,15 +39,26 @@ export const SEED = {
   documentPeriod: { from: '2021-01-01', to: '2021-12-14' },
 } as const;
 
-export const CENTRE = '000.00.20.H62';
-export const PROVINCE = demoAgencies.province;
+/** The agencies the scenario's rows belong to (the demo tree's shape: 19 departments, a service centre, 9 districts, 28 communes). */
+export interface ScenarioTree {
+  readonly province: string;
+  readonly centre: string;
+  readonly departments: readonly string[];
+  readonly districts: readonly string[];
+  readonly communes: readonly string[];
+}
 
+const CENTRE = '000.00.20.H62';
 const byLevel = (level: string) =>
   vinhPhuc.agencies.filter((agency) => agency.level === level).map((agency) => agency.code);
-export const DEPARTMENTS = byLevel('department').filter((code) => code !== CENTRE);
-export const DISTRICTS = byLevel('district');
-export const COMMUNES = byLevel('commune');
-const LOCAL = [...DISTRICTS, ...COMMUNES];
+
+export const demoScenarioTree: ScenarioTree = {
+  province: demoAgencies.province,
+  centre: CENTRE,
+  departments: byLevel('department').filter((code) => code !== CENTRE),
+  districts: byLevel('district'),
+  communes: byLevel('commune'),
+};
 
 /** Working days (Mon–Fri) between two days, inclusive, as `YYYY-MM-DD`. */
 function workingDays(from: string, to: string): string[] {
@@ -131,17 +143,17 @@ function* dossierRows(
   }
 }
 
-export function* seedDossierRows(): Generator<DossierRecord> {
-  yield* dossierRows('vp-local', LOCAL, SEED.localDossiers);
-  yield* dossierRows('vp-centre', [CENTRE], SEED.centreDossiers);
+export function* seedDossierRows(tree: ScenarioTree = demoScenarioTree): Generator<DossierRecord> {
+  yield* dossierRows('vp-local', [...tree.districts, ...tree.communes], SEED.localDossiers);
+  yield* dossierRows('vp-centre', [tree.centre], SEED.centreDossiers);
 }
 
-export function* seedDocumentRows(): Generator<DocumentRecord> {
+export function* seedDocumentRows(tree: ScenarioTree = demoScenarioTree): Generator<DocumentRecord> {
   const days = workingDays(SEED.documentPeriod.from, SEED.documentPeriod.to);
   const levels = [
-    ['department', DEPARTMENTS],
-    ['district', DISTRICTS],
-    ['commune', COMMUNES],
+    ['department', tree.departments],
+    ['district', tree.districts],
+    ['commune', tree.communes],
   ] as const;
   let n = 0;
   for (const [level, agencies] of levels) {
@@ -168,4 +180,36 @@ export function* seedDocumentRows(): Generator<DocumentRecord> {
       };
     }
   }
+}
+
+/**
+ * Creates a fresh agency tree of the scenario's shape (through the agency repository, as the
+ * province admin would), so a test's aggregates are its own whatever other tests import.
+ */
+export async function createScenarioTree(): Promise<ScenarioTree> {
+  const context = {
+    actor: { type: 'system' as const, name: 'report-scenario' },
+    correlationId: 'report-scenario',
+  };
+  const run = String(100 + Math.floor(Math.random() * 900));
+  const group = String(10 + Math.floor(Math.random() * 90));
+  let n = 0;
+  const code = () => `${run}.${String(100 + n++).padStart(3, '0')}.${group}.S${group}`;
+  const create = async (level: string, parentCode: string | null, name: string) => {
+    const agency = await createAgency({ code: code(), name, level, parentCode }, context);
+    return agency.code;
+  };
+  const province = await create('province', null, 'UBND tỉnh (kịch bản báo cáo)');
+  const centre = await create('department', province, 'Trung tâm Phục vụ hành chính công');
+  const departments: string[] = [];
+  for (let i = 1; i <= 19; i += 1) departments.push(await create('department', province, `Sở ${i}`));
+  const districts: string[] = [];
+  const communes: string[] = [];
+  for (let d = 1; d <= 9; d += 1) {
+    const district = await create('district', province, `UBND huyện ${d}`);
+    districts.push(district);
+    for (let c = 1; c <= (d === 1 ? 4 : 3); c += 1)
+      communes.push(await create('commune', district, `UBND xã ${d}.${c}`));
+  }
+  return { province, centre, departments, districts, communes };
 }
