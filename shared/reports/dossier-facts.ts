@@ -7,8 +7,8 @@
  * number and returns the result), on the Vietnam civil day of the instant that defines it:
  * | cell                                   | day of            | live event                                  |
  * |----------------------------------------|-------------------|---------------------------------------------|
- * | `received;channel;delivery;field;inter;full` | receipt     | DossierStatusChanged, action `receive`      |
- * | `returned;outcome;field;inter`         | result returned   | DossierStatusChanged, to `returned`         |
+ * | `received;channel;field`, `postalReturn;field`, `interAgency;field`, `fullyOnline;field` | receipt | DossierStatusChanged, action `receive` |
+ * | `returned;outcome;field`               | result returned   | DossierStatusChanged, to `returned`         |
  * | `denied;field` / `cancelled;field`     | decision          | DossierStatusChanged, to `denied`/`cancelled` |
  * | `paused;field`                         | supplement asked  | DossierStatusChanged, action `request-supplement` |
  * | `overdue;field`                        | missed appointment| DossierOverdue (once per appointment date)  |
@@ -65,18 +65,19 @@ interface ReceiptFields {
   readonly fullyOnline?: boolean | undefined;
 }
 
-export const receivedFact = (r: ReceiptFields, receivedAt: string): Fact =>
-  one(
-    r.agency,
-    receivedAt,
-    cellName('received', {
-      channel: r.channel,
-      delivery: r.delivery ?? 'counter',
-      field: r.field,
-      inter: r.interAgency ?? false,
-      full: r.fullyOnline ?? false,
-    }),
-  );
+/**
+ * A receipt: `received;channel;field`, and one cell per property counted apart (postal return,
+ * inter-agency, fully online), each with the field, so every figure can be grouped by field while a
+ * day's item holds a bounded number of cells (metrics × channels × fields).
+ */
+export function receivedFact(r: ReceiptFields, receivedAt: string): Fact {
+  const field = { field: r.field };
+  const cells: Record<string, number> = { [cellName('received', { channel: r.channel, field: r.field })]: 1 };
+  if (r.delivery === 'postal') cells[cellName('postalReturn', field)] = 1;
+  if (r.interAgency) cells[cellName('interAgency', field)] = 1;
+  if (r.fullyOnline) cells[cellName('fullyOnline', field)] = 1;
+  return { family: 'dossiers', agency: r.agency, day: vietnamDayOfInstant(receivedAt), cells };
+}
 
 export function finishedFact(
   r: { agency: string; field: string; interAgency?: boolean | undefined },
@@ -85,11 +86,7 @@ export function finishedFact(
   outcome: string | null | undefined,
 ): Fact {
   if (status === 'returned') {
-    return one(
-      r.agency,
-      finishedAt,
-      cellName('returned', { outcome: outcome ?? 'late', field: r.field, inter: r.interAgency ?? false }),
-    );
+    return one(r.agency, finishedAt, cellName('returned', { outcome: outcome ?? 'late', field: r.field }));
   }
   return one(r.agency, finishedAt, cellName(status, { field: r.field }));
 }

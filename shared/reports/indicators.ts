@@ -47,14 +47,14 @@ export function dossierIndicators(cells: Cells): Indicators {
   const returned = early + onTime + late;
   const denied = sum(cells, 'denied');
   const received = sum(cells, 'received');
-  const fullyOnline = sum(cells, 'received', { full: '1' });
+  const fullyOnline = sum(cells, 'fullyOnline');
   return {
     received,
     receivedOnline: sum(cells, 'received', { channel: 'online' }),
     receivedAtCounter: sum(cells, 'received', { channel: 'counter' }),
     receivedByPost: sum(cells, 'received', { channel: 'postal' }),
-    postalReturn: sum(cells, 'received', { delivery: 'postal' }),
-    interAgency: sum(cells, 'received', { inter: '1' }),
+    postalReturn: sum(cells, 'postalReturn'),
+    interAgency: sum(cells, 'interAgency'),
     fullyOnline,
     handled: returned + denied,
     due: returned,
