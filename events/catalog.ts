@@ -4,6 +4,15 @@
  * docs/events.md. A published version is frozen: change it compatibly or add a v2.
  */
 import { AgencyCreatedV1, AgencyDeletedV1, AgencyUpdatedV1 } from './agencies/agency-changed.v1.ts';
+import {
+  DocumentChangeRequestedV1,
+  DocumentIssuedV1,
+  DocumentSentV1,
+  DocumentStatusReportedV1,
+  IncomingDocumentCompletedV1,
+  IncomingDocumentReceivedV1,
+  IncomingDocumentRegisteredV1,
+} from './documents/document-events.v1.ts';
 import { DossierDueSoonV1, DossierOverdueV1 } from './dossiers/dossier-deadline.v1.ts';
 import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './dossiers/dossier-events.v1.ts';
 import type { EventContract } from './envelope.ts';
@@ -21,4 +30,11 @@ export const eventCatalog: readonly EventContract[] = [
   DossierOverdueV1,
   FileConfirmedV1,
   ProcedurePublishedV1,
+  DocumentIssuedV1,
+  DocumentSentV1,
+  DocumentChangeRequestedV1,
+  DocumentStatusReportedV1,
+  IncomingDocumentReceivedV1,
+  IncomingDocumentRegisteredV1,
+  IncomingDocumentCompletedV1,
 ];

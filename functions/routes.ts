@@ -8,6 +8,7 @@ import type { DocumentedRoute } from '#shared/http/openapi.ts';
 import type { RouteTable } from '#shared/http/route.ts';
 import { agencyRoutes } from './agencies/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
@@ -43,6 +44,12 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/dossiers/api.ts',
     routes: dossierRoutes,
     description: 'One-stop-shop dossiers: submission, lifecycle, queues, public lookup',
+  },
+  {
+    id: 'documents',
+    entry: 'functions/documents/api.ts',
+    routes: documentRoutes,
+    description: 'Official documents: drafting, signing, numbering, sending, inboxes, edXML exchange',
   },
   {
     id: 'audit',

@@ -70,6 +70,13 @@ export const workers: readonly Worker[] = [
       'Adds each dossier, document, payment and file event to the per-agency per-day report and usage aggregates',
     trigger: { kind: 'event-rule' },
   },
+  {
+    id: 'documents-exchange',
+    entry: 'functions/documents/exchange.ts',
+    description:
+      'Delivers sent documents to the recipients’ inboxes, marks recall/update requests, records status codes for the sender',
+    trigger: { kind: 'event-rule' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

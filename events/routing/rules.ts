@@ -9,6 +9,7 @@
  */
 
 import { factMappings } from '#shared/reports/event-facts.ts';
+import { EXCHANGE_CONTRACTS } from '../documents/document-events.v1.ts';
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
 
@@ -47,5 +48,15 @@ export const eventRules: EventRule[] = [
       'detail-type': [...new Set(factMappings.map((mapping) => mapping.contract.detailType))],
     },
     workerId: 'reports-aggregate',
+  },
+  {
+    id: 'documents-exchange',
+    description:
+      'Documents sent, recall/update requests and recipients’ status reports, for the exchange between agencies (shared/documents/exchange.ts)',
+    pattern: {
+      source: ['vnpp.documents'],
+      'detail-type': EXCHANGE_CONTRACTS.map((contract) => contract.detailType),
+    },
+    workerId: 'documents-exchange',
   },
 ];

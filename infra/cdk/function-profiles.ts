@@ -73,6 +73,15 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     buckets: { files: 'read' },
   },
+  documents: {
+    // Documents, agencies, file records; reads attachments (edXML export, signature checks) and writes
+    // the attachments of imported edXML packages; presigned GETs for downloads. The signing
+    // capability (seal keys, trusted roots) is granted by the signatures engineer's profile settings.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+  },
   audit: {
     // Auditors read the hash chains; nothing in the API writes them directly.
     tables: { main: 'read' },
@@ -114,6 +123,12 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     tables: { main: 'read-write' },
     timeoutSeconds: 30,
     environment: { NATIONAL_PORTAL_MODE: 'local' },
+  },
+  'documents-exchange': {
+    // Reads the sent document and agencies; writes incoming copies, their index items, recipients'
+    // status and audit records (a document to many agencies: one transaction per recipient).
+    tables: { main: 'read-write' },
+    timeoutSeconds: 60,
   },
   'dossier-deadlines': {
     // Key queries on every agency's queues (GSI1), then one conditional flag per dossier due.

@@ -25,6 +25,7 @@ import { createLocalIssuer, LOCAL_AUDIENCE, type LocalIssuer } from './issuer.ts
 import { ensureBucket, ensureTable } from './provision.ts';
 import { seedAgencies } from './seed.ts';
 import { createLocalServer } from './server.ts';
+import { seedLocalPki } from './signing.ts';
 
 export interface LocalPlatformOptions {
   /** HTTP port; 0 picks a free one. */
@@ -83,6 +84,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const engines: Engine[] = [];
   let tempDir: string | undefined;
+  let pkiTempDir: string | undefined;
   let issuer: LocalIssuer | undefined;
   let events: LocalEvents | undefined;
 
@@ -105,6 +107,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await events?.stop();
     await Promise.all(engines.map((engine) => engine.stop()));
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    if (pkiTempDir) await rm(pkiTempDir, { recursive: true, force: true });
   };
 
   try {
@@ -141,6 +144,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       options.issuerKeyFile ??
       (options.persistDir ? join(resolve(options.persistDir), 'issuer-key.pem') : undefined);
     issuer = await createLocalIssuer(issuerUrl, keyFile);
+    // The local test PKI (signatures): keys under persistDir/pki, else in a temporary folder.
+    if (!options.persistDir) pkiTempDir = await mkdtemp(join(tmpdir(), 'vnpp-pki-'));
+    const pkiDir = options.persistDir ? join(resolve(options.persistDir), 'pki') : pkiTempDir!;
     const names = Object.fromEntries(buckets.map((bucket) => [bucket.env, localName(prefix, bucket.id)]));
     Object.assign(env, {
       [mainTable.env]: localName(prefix, mainTable.id),
@@ -160,6 +166,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       POWERTOOLS_TRACE_ENABLED: 'false',
       // Local receivers of webhooks listen on loopback; never set in AWS.
       WEBHOOK_ALLOW_LOOPBACK: 'true',
+      SIGNING_PROVIDER: 'local',
+      LOCAL_PKI_DIR: pkiDir,
     });
     Object.assign(process.env, env);
     // Handlers run in this process: drop clients and caches configured for another environment.
@@ -187,6 +195,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       mark('events');
       await seedAgencies(province);
       await seedProcedures(province, province.code === vinhPhuc.code ? vinhPhucProcedures : []);
+      await seedLocalPki(province);
       mark('seed');
     } finally {
       dynamo.destroy();

@@ -11,6 +11,7 @@ import { problemResponse } from '#shared/http/problem.ts';
 import type { DemoUser } from '../provinces/province-config.ts';
 import { lambdaContext, RouteMatcher, toApiGatewayEvent } from './apigw.ts';
 import type { LocalIssuer } from './issuer.ts';
+import { localSigning } from './signing.ts';
 
 /** API Gateway's own payload limit; the handlers enforce the API's 1 MB limit themselves. */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -101,6 +102,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
         })),
       });
     }
+    const signing = await localSigning(method, path, body, options.users);
+    if (signing) return json(signing.statusCode, signing.body);
     if (method === 'POST' && path === '/local/events/drain') {
       await options.drainEvents?.();
       return { statusCode: 204 };

@@ -1,0 +1,152 @@
+/**
+ * The signing capability over the local test PKI: agency seals as incremental PAdES updates (earlier
+ * signatures stay valid), the verification report, and the independent tools (pdfsig, openssl cms).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSigning, type Signing } from '#shared/signing/index.ts';
+import { LocalPki } from '#shared/signing/local-pki.ts';
+import { findSignatures } from '#shared/signing/pades.ts';
+import {
+  alterSignedByte,
+  opensslVerifyDetached,
+  opensslVerifyPdfSignature,
+  pdfsig,
+  samplePdf,
+  tempDir,
+} from '#tests/support/signing.ts';
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let pki: LocalPki;
+let signing: Signing;
+let rootPem: string;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir('signing-unit-'));
+  pki = new LocalPki(dir);
+  signing = createSigning({
+    sealKey: (agencyId) => pki.sealKey(agencyId, `UBND ${agencyId}`),
+    trustAnchors: async () => ({ rootsPem: [(await pki.root()).certificatePem], crls: [await pki.crlPem()] }),
+  });
+  rootPem = (await pki.root()).certificatePem;
+});
+afterAll(() => cleanup());
+
+describe('sealPdf and verifyPdf', () => {
+  it('seals a PDF (object streams) twice; both signatures verify with our verifier, pdfsig and openssl', async () => {
+    const original = await samplePdf();
+    const once = await signing.sealPdf({ agencyId: 'H62.01', pdf: original, reason: 'Đóng dấu kết quả' });
+    const twice = await signing.sealPdf({
+      agencyId: 'H62.02',
+      pdf: once,
+      reason: 'Sao y bản chính',
+      location: 'Vĩnh Phúc',
+    });
+
+    // Incremental: each revision is a prefix of the next.
+    expect(Buffer.from(once.subarray(0, original.length)).equals(Buffer.from(original))).toBe(true);
+    expect(Buffer.from(twice.subarray(0, once.length)).equals(Buffer.from(once))).toBe(true);
+
+    const report = await signing.verifyPdf(twice);
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.signatures).toHaveLength(2);
+    expect(report.signatures.map((s) => s.signer.commonName)).toEqual(['UBND H62.01', 'UBND H62.02']);
+    expect(report.signatures.map((s) => s.coversWholeDocument)).toEqual([false, true]);
+    expect(report.signatures[0]).toMatchObject({
+      integrity: true,
+      chainTrusted: true,
+      validAtSigningTime: true,
+      revocation: 'good',
+      signedRevisionLength: once.length,
+      signer: { kind: 'organization', organization: 'UBND H62.01' },
+    });
+
+    const tool = await pdfsig(dir, twice);
+    expect(tool.output.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+    expect(tool.output).toContain('Total document signed');
+    expect(tool.output).not.toMatch(/Syntax Error|Internal Error/);
+    for (const index of [0, 1]) {
+      const openssl = await opensslVerifyPdfSignature(dir, twice, index, rootPem);
+      expect(openssl.output).toContain('Verification successful');
+      expect(openssl.code).toBe(0);
+    }
+  });
+
+  it('seals a PDF with a classic xref table as well', async () => {
+    const sealed = await signing.sealPdf({
+      agencyId: 'H62.03',
+      pdf: await samplePdf('Giấy biên nhận', { useObjectStreams: false }),
+      reason: 'Biên lai',
+    });
+    expect((await signing.verifyPdf(sealed)).indication).toBe('TOTAL_PASSED');
+    expect((await pdfsig(dir, sealed)).output).toContain('Signature is Valid.');
+  });
+
+  it('an altered byte fails our verifier, pdfsig and openssl', async () => {
+    const sealed = await signing.sealPdf({ agencyId: 'H62.01', pdf: await samplePdf(), reason: 'Đóng dấu' });
+    const altered = alterSignedByte(sealed);
+    expect(altered).not.toEqual(sealed);
+
+    const report = await signing.verifyPdf(altered);
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(report.signatures[0]).toMatchObject({ integrity: false, indication: 'TOTAL_FAILED' });
+    const tool = await pdfsig(dir, altered);
+    expect(tool.output).not.toContain('Signature is Valid.');
+    expect(tool.output).toMatch(/Signature is Invalid|Digest Mismatch/);
+    const openssl = await opensslVerifyPdfSignature(dir, altered, 0, rootPem);
+    expect(openssl.code).not.toBe(0);
+    expect(openssl.output).not.toContain('Verification successful');
+  });
+
+  it('a signature chaining to another root is INDETERMINATE, a PDF without signatures TOTAL_FAILED', async () => {
+    const other = await tempDir('signing-other-');
+    try {
+      const stranger = createSigning({
+        sealKey: (agencyId) => new LocalPki(other.dir).sealKey(agencyId),
+        trustAnchors: async () => ({ rootsPem: [] }),
+      });
+      const sealed = await stranger.sealPdf({ agencyId: 'X', pdf: await samplePdf(), reason: 'x' });
+      const report = await signing.verifyPdf(sealed);
+      expect(report.indication).toBe('INDETERMINATE');
+      expect(report.signatures[0]).toMatchObject({
+        integrity: true,
+        chainTrusted: false,
+        revocation: 'unknown',
+      });
+    } finally {
+      await other.cleanup();
+    }
+    expect(await signing.verifyPdf(await samplePdf())).toEqual({
+      indication: 'TOTAL_FAILED',
+      signatures: [],
+    });
+  });
+
+  it('a revoked seal certificate makes the signature TOTAL_FAILED', async () => {
+    const sealed = await signing.sealPdf({ agencyId: 'H62.99', pdf: await samplePdf(), reason: 'x' });
+    await pki.revoke((await pki.agencySeal('H62.99')).certificatePem, new Date(Date.now() - 3_600_000));
+    const report = await signing.verifyPdf(sealed);
+    expect(report.signatures[0]).toMatchObject({ revocation: 'revoked', indication: 'TOTAL_FAILED' });
+  });
+
+  it('trustedRootsPem returns the local root; sealKey signs with a certificate chain to it', async () => {
+    expect(await signing.trustedRootsPem()).toEqual([rootPem]);
+    const key = await signing.sealKey('H62.01');
+    expect(key.algorithm).toBe('ECDSA_SHA_256');
+    expect(key.certificateChainPem.at(-1)).toBe(rootPem);
+    expect((await key.sign(new Uint8Array([1, 2, 3]))).length).toBeGreaterThan(60);
+  });
+});
+
+describe('detached CMS (CAdES-B)', () => {
+  it('signs any file; openssl and our verifier accept it, and refuse other content', async () => {
+    const content = new TextEncoder().encode('<edXML>văn bản</edXML>');
+    const cms = await signing.signDetached({ agencyId: 'H62.01', content });
+    expect((await signing.verifyDetached(content, cms)).indication).toBe('TOTAL_PASSED');
+    expect((await opensslVerifyDetached(dir, content, cms, rootPem)).code).toBe(0);
+    const other = new TextEncoder().encode('<edXML>văn bản khác</edXML>');
+    expect((await signing.verifyDetached(other, cms)).indication).toBe('TOTAL_FAILED');
+    expect((await opensslVerifyDetached(dir, other, cms, rootPem)).code).not.toBe(0);
+    expect(findSignatures(content)).toEqual([]);
+  });
+});
