@@ -17,7 +17,9 @@ import { DossierDueSoonV1, DossierOverdueV1 } from './dossiers/dossier-deadline.
 import { DossierRatedV1, DossierStatusChangedV1, DossierSubmittedV1 } from './dossiers/dossier-events.v1.ts';
 import type { EventContract } from './envelope.ts';
 import { FileConfirmedV1 } from './files/file-confirmed.v1.ts';
+import { paymentEventContracts } from './payments/payment-events.v1.ts';
 import { ProcedurePublishedV1 } from './procedures/procedure-published.v1.ts';
+import { CertificateRegisteredV1, SignatureCompletedV1 } from './signatures/signature-events.v1.ts';
 
 export const eventCatalog: readonly EventContract[] = [
   AgencyCreatedV1,
@@ -37,4 +39,7 @@ export const eventCatalog: readonly EventContract[] = [
   IncomingDocumentReceivedV1,
   IncomingDocumentRegisteredV1,
   IncomingDocumentCompletedV1,
+  ...paymentEventContracts,
+  SignatureCompletedV1,
+  CertificateRegisteredV1,
 ];

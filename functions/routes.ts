@@ -12,9 +12,11 @@ import { documentRoutes } from './documents/routes.ts';
 import { dossierRoutes } from './dossiers/routes.ts';
 import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
+import { paymentCallbackRoutes, paymentRoutes } from './payments/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
 import { monthlyReportRoutes, reportRoutes } from './reports/routes.ts';
+import { signatureRoutes } from './signatures/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
@@ -93,6 +95,24 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/reports/pdf.ts',
     routes: monthlyReportRoutes,
     description: 'The monthly report document (PDF with an embedded Vietnamese font)',
+  },
+  {
+    id: 'payments',
+    entry: 'functions/payments/api.ts',
+    routes: paymentRoutes,
+    description: 'Online fee payments: requests, status, refunds, receipts, reconciliation reports',
+  },
+  {
+    id: 'payment-callbacks',
+    entry: 'functions/payments/callbacks.ts',
+    routes: paymentCallbackRoutes,
+    description: 'Payment gateway callbacks (signed, answered per protocol) and the local sandbox gateway',
+  },
+  {
+    id: 'signatures',
+    entry: 'functions/signatures/api.ts',
+    routes: signatureRoutes,
+    description: 'Digital signatures: certificates, two-phase personal signing, agency seal, verification',
   },
 ];
 

@@ -77,6 +77,18 @@ export const workers: readonly Worker[] = [
       'Delivers sent documents to the recipients’ inboxes, marks recall/update requests, records status codes for the sender',
     trigger: { kind: 'event-rule' },
   },
+  {
+    id: 'payments-recheck',
+    entry: 'functions/payments/recheck.ts',
+    description: 'Queries the gateway of payments pending for over 15 minutes; expires unpaid ones',
+    trigger: { kind: 'schedule', expression: 'rate(5 minutes)', localEveryMs: 60_000 },
+  },
+  {
+    id: 'payments-reconcile',
+    entry: 'functions/payments/reconcile.ts',
+    description: "Reconciles yesterday's gateway statements (CSV in S3) with our records, daily at 02:00 ICT",
+    trigger: { kind: 'schedule', expression: 'cron(0 19 * * ? *)' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

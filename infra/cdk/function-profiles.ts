@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { DOCS_ASSETS } from '#functions/platform/routes.ts';
+import { RECEIPT_FONT_ENV, RECEIPT_FONT_FILES } from '#shared/payments/receipt.ts';
 import { REPORT_FONT_ENV } from '#shared/reports/config.ts';
 import { buckets, tables } from '../resources.ts';
 import type { BucketAccess, BundleFiles, TableAccess } from './constructs/domain-function.ts';
@@ -47,6 +48,33 @@ const reportFontFiles: BundleFiles = {
   fromDir: `${dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'))}/ttf`,
   files: ['DejaVuSans.ttf'],
   toDir: REPORT_FONT_DIR,
+};
+
+const RECEIPT_FONT_DIR = 'fonts';
+
+/** The DejaVu fonts of payment receipts (Vietnamese glyphs), copied beside the bundle, not into it. */
+const receiptFonts: BundleFiles = {
+  fromDir: `${dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'))}/ttf`,
+  files: RECEIPT_FONT_FILES,
+  toDir: RECEIPT_FONT_DIR,
+};
+
+/**
+ * Functions that confirm payments: the payment table items, receipts in the files bucket, the
+ * gateway secrets of the province file (Parameters and Secrets extension), the receipt fonts.
+ */
+const paymentProfile: FunctionProfile = {
+  tables: { main: 'read-write' },
+  buckets: { files: 'read-write' },
+  paymentGatewaySecrets: true,
+  timeoutSeconds: 29,
+  memorySize: 512,
+  bundleFiles: receiptFonts,
+  environment: {
+    [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
+    // Receipts are sealed with the agency's KMS seal key (shared/signing).
+    SIGNING_PROVIDER: 'kms',
+  },
 };
 
 export const DEFAULT_PROFILE: FunctionProfile = { tables: { main: 'read-write' } };
@@ -102,6 +130,19 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     bundleFiles: reportFontFiles,
     environment: { [REPORT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${REPORT_FONT_DIR}/DejaVuSans.ttf` },
   },
+  // Creating a payment calls the gateway; reading a receipt may issue it; refunds call the gateway.
+  payments: paymentProfile,
+  // Callbacks confirm payments and issue receipts.
+  'payment-callbacks': paymentProfile,
+  signatures: {
+    // Certificates, sessions, file records; reads files to sign or verify, writes prepared and signed PDFs.
+    // Seal keys are KMS keys (shared/signing/kms-key.ts); PDF parsing and signing want memory and time.
+    tables: { main: 'read-write' },
+    buckets: { files: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    environment: { SIGNING_PROVIDER: 'kms' },
+  },
 };
 
 export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
@@ -139,6 +180,9 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Adds each event's increments to aggregate items with the consumer's dedupe marker (one transaction).
     tables: { main: 'read-write' },
   },
+  // Queries gateways and confirms payments (with receipts); reads statements from the files bucket.
+  'payments-recheck': { ...paymentProfile, timeoutSeconds: 300 },
+  'payments-reconcile': { ...paymentProfile, timeoutSeconds: 300 },
   'audit-digest': {
     // Reads the chain heads (GSI1) and writes new digest objects; Object Lock forbids the rest.
     tables: { main: 'read' },

@@ -223,7 +223,10 @@ export class StatelessStack extends Stack {
           ? {}
           : { reservedConcurrency: deployment.reservedConcurrency[functionId] }),
         ...(profile.bundleFiles ? { bundleFiles: profile.bundleFiles } : {}),
-        ...(portal?.http?.credentials.source === 'secret' ? { secretsExtension: true } : {}),
+        ...(portal?.http?.credentials.source === 'secret' ||
+        (profile.paymentGatewaySecrets && deployment.paymentGateways.length > 0)
+          ? { secretsExtension: true }
+          : {}),
       });
       if (portal?.http?.credentials.source === 'secret') {
         const secretName = portal.http.credentials.secretName;

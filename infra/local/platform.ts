@@ -22,6 +22,7 @@ import { buckets, localName, mainTable } from '../resources.ts';
 import { type Engine, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, startS3rver } from './engines.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { createLocalIssuer, LOCAL_AUDIENCE, type LocalIssuer } from './issuer.ts';
+import { localPaymentGateways } from './payment-gateways.ts';
 import { ensureBucket, ensureTable } from './provision.ts';
 import { seedAgencies } from './seed.ts';
 import { createLocalServer } from './server.ts';
@@ -166,6 +167,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       POWERTOOLS_TRACE_ENABLED: 'false',
       // Local receivers of webhooks listen on loopback; never set in AWS.
       WEBHOOK_ALLOW_LOOPBACK: 'true',
+      // Local payment gateways with local test secrets, and the sandbox gateway's page.
+      PAYMENT_GATEWAYS: JSON.stringify(localPaymentGateways(baseUrl)),
+      PAYMENT_SANDBOX: 'enabled',
       SIGNING_PROVIDER: 'local',
       LOCAL_PKI_DIR: pkiDir,
     });

@@ -8,11 +8,13 @@
  * - `POST /local/signing/sign` `{ username, dataToSign }` (base64) → `{ signatureValue }` (base64)
  */
 import * as z from 'zod/mini';
-import { HttpProblem } from '#shared/http/errors.ts';
+import { ConflictError, HttpProblem } from '#shared/http/errors.ts';
+import { registerCertificate } from '#shared/signing/certificates.ts';
 import { signingCapability } from '#shared/signing/index.ts';
 import type { LocalPki } from '#shared/signing/local-pki.ts';
 import { localKey } from '#shared/signing/local-pki.ts';
 import type { DemoUser, ProvinceConfig } from '../provinces/province-config.ts';
+import { subjectOf } from './issuer.ts';
 
 /** Demo users who sign in person: leaders and specialists of an agency. */
 export const signsInPerson = (user: DemoUser): user is DemoUser & { agencyCode: string } =>
@@ -28,9 +30,28 @@ export async function personalCertificateOf(user: DemoUser & { agencyCode: strin
   return pki().personal({ username: user.username, fullName: user.fullName, agencyCode: user.agencyCode });
 }
 
+/** Makes the root and the demo signers' personal certificates, and registers them (kept when already there). */
 export async function seedLocalPki(province: ProvinceConfig): Promise<void> {
   await pki().root();
-  for (const user of province.demoUsers.filter(signsInPerson)) await personalCertificateOf(user);
+  for (const user of province.demoUsers.filter(signsInPerson)) {
+    const entry = await personalCertificateOf(user);
+    try {
+      await registerCertificate(
+        { certificatePem: entry.certificatePem },
+        {
+          principal: {
+            sub: subjectOf(user.username),
+            username: user.username,
+            roles: user.roles,
+            agencyCode: user.agencyCode,
+          },
+          change: { actor: { type: 'system', name: 'seed' }, correlationId: `seed-${province.code}` },
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+    }
+  }
 }
 
 const SignRequest = z.strictObject({ username: z.string(), dataToSign: z.base64() });

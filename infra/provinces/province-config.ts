@@ -12,6 +12,7 @@ import { agencyCodeSchema, agencyLevelSchema } from '#shared/agencies/agency.ts'
 import { WorkingCalendarConfig } from '#shared/calendar/calendar-config.ts';
 import { ROLES } from '#shared/http/route.ts';
 import { NationalPortalConfig } from '#shared/national-portal/config.ts';
+import { gatewayOptionFields } from '#shared/payments/config.ts';
 
 export const AgencySeed = z.strictObject({
   code: agencyCodeSchema,
@@ -49,6 +50,8 @@ export const PaymentGateway = z.strictObject({
   secretName: z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'A Secrets Manager secret name')),
   /** The merchant / service code the gateway assigned to the province (not secret). */
   merchantCode: z.string().check(z.minLength(1)),
+  /** URLs, national-platform codes and callback signing scheme (shared/payments/config.ts). */
+  ...gatewayOptionFields,
 });
 export type PaymentGateway = z.infer<typeof PaymentGateway>;
 

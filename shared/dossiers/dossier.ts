@@ -178,6 +178,17 @@ export const Dossier = z
     /** Set by the deadline job for the current appointment date; cleared when the date changes. */
     deadline: z.optional(z.enum(DEADLINE_STATES)),
     rating: z.optional(z.object({ score: z.number(), comment: z.optional(z.string()), at: z.string() })),
+    /** The fee payment (shared/payments), recorded when the gateway confirms it. */
+    payment: z.optional(
+      z.object({
+        paymentId: z.string(),
+        code: z.string(),
+        amount: z.number(),
+        status: z.string(),
+        paidAt: z.optional(z.string()),
+        refundedAt: z.optional(z.string()),
+      }),
+    ),
     version: z.number(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -199,6 +210,18 @@ export const HistoryEntry = z
   })
   .register(z.globalRegistry, { id: 'DossierHistoryEntry' });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** Actions that finish the current step: blocked at a step that requires payment until the fees are paid. */
+export const STEP_FINISHING_ACTIONS = ['forward', 'approve'] as const;
+
+/** The current step requires payment and the dossier's fees are not paid (or were refunded). */
+export function paymentOutstanding(dossier: Pick<Dossier, 'currentStep' | 'fees' | 'payment'>): boolean {
+  return (
+    Boolean(dossier.currentStep.requiresPayment) &&
+    dossier.fees.total > 0 &&
+    dossier.payment?.status !== 'paid'
+  );
+}
 
 const vietnamDay = (iso: string): string => vietnamDayOf(new Date(iso));
 

@@ -39,6 +39,8 @@ import {
   type Dossier,
   type HistoryEntry,
   outcomeOf,
+  paymentOutstanding,
+  STEP_FINISHING_ACTIONS,
   type SubmitDossier,
   type Transition,
 } from './dossier.ts';
@@ -398,6 +400,16 @@ export async function applyTransition(request: TransitionRequest): Promise<Dossi
       throw new ValidationError([{ path: 'body.note', message: result.detail, code: 'required' }]);
     }
     throw new ConflictError(result.detail, { status: before.status, allowedActions: allowed });
+  }
+  if ((STEP_FINISHING_ACTIONS as readonly string[]).includes(input.action) && paymentOutstanding(before)) {
+    throw new ConflictError(
+      `The step "${before.currentStep.name}" requires the fees (${before.fees.total} VND) to be paid first`,
+      {
+        status: before.status,
+        reason: 'payment-required',
+        paymentsUrl: `/v1/dossiers/${before.id}/payments`,
+      },
+    );
   }
   if (input.action === 'assign' && !input.assignee) {
     throw new ValidationError([

@@ -91,6 +91,21 @@ async function revocationOf(
   return 'unknown';
 }
 
+/** The chain, validity and revocation checks of a certificate at a given time (registration uses them too). */
+export async function checkChain(
+  certificate: Uint8Array,
+  intermediates: readonly Uint8Array[],
+  anchors: TrustAnchors,
+  at: Date,
+): Promise<{ trusted: boolean; validAtTime: boolean; revocation: SignatureReport['revocation'] }> {
+  const { trusted, chain } = buildChain(certificate, intermediates, anchors.rootsPem);
+  return {
+    trusted,
+    validAtTime: validAt(chain, at),
+    revocation: trusted ? await revocationOf(chain, anchors.crls ?? [], at) : 'unknown',
+  };
+}
+
 function worst(indications: readonly Indication[]): Indication {
   if (indications.length === 0 || indications.includes('TOTAL_FAILED')) return 'TOTAL_FAILED';
   return indications.includes('INDETERMINATE') ? 'INDETERMINATE' : 'TOTAL_PASSED';

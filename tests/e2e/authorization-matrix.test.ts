@@ -22,6 +22,8 @@ const PARAM_VALUES: Record<string, () => string> = {
   id: () => randomUUID(),
   fileId: () => randomUUID(),
   file: () => 'init.js',
+  gateway: () => 'vnpay',
+  date: () => '2026-11-21',
 };
 
 const pathOf = (path: string) =>

@@ -1,6 +1,6 @@
 /** Helpers for signature tests: sample PDFs, the external tools (pdfsig, openssl) and a temporary local PKI. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -142,4 +142,20 @@ export function alterSignedByte(pdf: Uint8Array): Uint8Array {
   const index = at > 0 ? at - 3 : 200;
   altered[index] = altered[index]! ^ 0x01;
   return altered;
+}
+
+/** A fresh NSS database trusting `rootPem` as a CA (certutil from libnss3-tools), for pdfsig -nssdir. */
+export async function nssDatabaseTrusting(dir: string, rootPem: string): Promise<string> {
+  const nss = join(dir, `nss-${Date.now()}`);
+  const root = join(dir, `nss-root-${Date.now()}.pem`);
+  await writeFile(root, rootPem);
+  await mkdir(nss, { recursive: true });
+  for (const args of [
+    ['-N', '-d', `sql:${nss}`, '--empty-password'],
+    ['-A', '-d', `sql:${nss}`, '-n', 'vnpp-local-root', '-t', 'CT,C,C', '-i', root],
+  ]) {
+    const result = await tool('certutil', args);
+    if (result.code !== 0) throw new Error(`certutil ${args[0]}: ${result.output}`);
+  }
+  return nss;
 }

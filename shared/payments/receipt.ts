@@ -1,0 +1,139 @@
+/**
+ * The electronic receipt of a paid payment (biên lai thu phí, lệ phí điện tử): a one-page PDF in
+ * Vietnamese, set in DejaVu Sans (pdf-lib's standard fonts cannot encode Vietnamese), stored in the
+ * files bucket under `receipts/<agency>/<payment id>.pdf`.
+ *
+ * The font file ships beside the code, not inside the JS bundle: RECEIPT_FONT_FILE in Lambda
+ * (infra/cdk/function-profiles.ts copies it into the bundle), the dejavu-fonts-ttf package locally.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { optionalEnv } from '../platform/env.ts';
+import type { Payment } from './payment.ts';
+
+export const RECEIPT_FONT_ENV = 'RECEIPT_FONT_FILE';
+export const RECEIPT_FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'] as const;
+
+let fonts: Promise<{ regular: Uint8Array; bold: Uint8Array }> | undefined;
+
+function fontBytes() {
+  fonts ??= (async () => {
+    const configured = optionalEnv(RECEIPT_FONT_ENV);
+    const dir = configured
+      ? dirname(configured)
+      : join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+    const [regular, bold] = await Promise.all(RECEIPT_FONT_FILES.map((file) => readFile(join(dir, file))));
+    return { regular: regular!, bold: bold! };
+  })();
+  return fonts;
+}
+
+/** Integer VND with dots between thousands, as written in Vietnam: 1.250.000. */
+export const formatVnd = (amount: number): string => String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+
+/** dd/MM/yyyy HH:mm in Vietnam time. */
+export function vietnamDateTime(iso: string): string {
+  const local = new Date(new Date(iso).getTime() + 7 * 3600_000).toISOString();
+  return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
+}
+
+export interface ReceiptInput {
+  readonly payment: Payment;
+  readonly agencyName: string;
+  readonly gatewayName: string;
+}
+
+/** The receipt's text lines (also what a reader of the PDF finds in it). */
+export function receiptLines({ payment, agencyName, gatewayName }: ReceiptInput) {
+  return {
+    title: 'BIÊN LAI THU PHÍ, LỆ PHÍ ĐIỆN TỬ',
+    header: [
+      `Cơ quan thu: ${agencyName} (${payment.agencyCode})`,
+      `Số biên lai (mã tra cứu thanh toán): ${payment.code}`,
+      `Hồ sơ: ${payment.dossierCode ?? payment.dossierId}`,
+      `Thủ tục: ${payment.procedureName} (${payment.procedureCode})`,
+      `Người nộp: ${payment.payer.name}`,
+    ],
+    items: payment.lines.map((line) => ({
+      name: `${line.kind === 'fee' ? 'Phí' : 'Lệ phí'}: ${line.name}`,
+      amount: `${formatVnd(line.amount)} đồng`,
+    })),
+    total: `Tổng cộng: ${formatVnd(payment.amount)} đồng`,
+    footer: [
+      `Hình thức thanh toán: trực tuyến qua ${gatewayName}`,
+      ...(payment.gatewayTransactionId ? [`Mã giao dịch: ${payment.gatewayTransactionId}`] : []),
+      `Thời gian thanh toán: ${vietnamDateTime(payment.paidAt ?? payment.updatedAt)} (giờ Việt Nam)`,
+    ],
+  };
+}
+
+function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && font.widthOfTextAtSize(candidate, size) > width) {
+      lines.push(line);
+      line = word;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Builds the receipt PDF (A5 portrait). */
+export async function buildReceiptPdf(input: ReceiptInput): Promise<Uint8Array> {
+  const { regular, bold } = await fontBytes();
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
+  const font = await pdf.embedFont(regular, { subset: true });
+  const boldFont = await pdf.embedFont(bold, { subset: true });
+  const content = receiptLines(input);
+  pdf.setTitle(`${content.title} ${input.payment.code}`);
+  pdf.setLanguage('vi-VN');
+  pdf.setCreationDate(new Date(input.payment.paidAt ?? input.payment.updatedAt));
+  const page: PDFPage = pdf.addPage([420, 595]);
+  const margin = 36;
+  const width = page.getWidth() - 2 * margin;
+  let y = page.getHeight() - margin - 8;
+  const write = (text: string, options: { size?: number; font?: PDFFont; x?: number } = {}) => {
+    const size = options.size ?? 10;
+    for (const line of wrap(text, options.font ?? font, size, width - (options.x ?? 0))) {
+      page.drawText(line, { x: margin + (options.x ?? 0), y, size, font: options.font ?? font });
+      y -= size * 1.5;
+    }
+  };
+  const titleWidth = boldFont.widthOfTextAtSize(content.title, 13);
+  page.drawText(content.title, { x: (page.getWidth() - titleWidth) / 2, y, size: 13, font: boldFont });
+  y -= 28;
+  for (const line of content.header) write(line);
+  y -= 6;
+  page.drawLine({
+    start: { x: margin, y: y + 8 },
+    end: { x: margin + width, y: y + 8 },
+    color: rgb(0.6, 0.6, 0.6),
+  });
+  for (const item of content.items) {
+    const amountWidth = font.widthOfTextAtSize(item.amount, 10);
+    page.drawText(item.amount, { x: margin + width - amountWidth, y, size: 10, font });
+    const before = y;
+    for (const line of wrap(item.name, font, 10, width - amountWidth - 12)) {
+      page.drawText(line, { x: margin, y, size: 10, font });
+      y -= 15;
+    }
+    if (y === before) y -= 15;
+  }
+  page.drawLine({
+    start: { x: margin, y: y + 8 },
+    end: { x: margin + width, y: y + 8 },
+    color: rgb(0.6, 0.6, 0.6),
+  });
+  write(content.total, { font: boldFont, size: 11 });
+  y -= 6;
+  for (const line of content.footer) write(line, { size: 9 });
+  return pdf.save({ useObjectStreams: false });
+}
