@@ -9,13 +9,23 @@
  * same aggregates.
  */
 
+import {
+  DocumentIssuedV1,
+  IncomingDocumentCompletedV1,
+  IncomingDocumentReceivedV1,
+  IncomingDocumentRegisteredV1,
+} from '#events/documents/document-events.v1.ts';
 import { DossierOverdueV1 } from '#events/dossiers/dossier-deadline.v1.ts';
 import { DossierStatusChangedV1 } from '#events/dossiers/dossier-events.v1.ts';
 import type { EventContract, EventDetail } from '#events/envelope.ts';
 import { FileConfirmedV1 } from '#events/files/file-confirmed.v1.ts';
+import { PaymentPaidV1 } from '#events/payments/payment-events.v1.ts';
+import { SignatureCompletedV1 } from '#events/signatures/signature-events.v1.ts';
 import { cellName, type Fact, vietnamDayOfInstant } from './cells.ts';
+import { incomingFact, incomingOverdueFact, outgoingFact } from './document-facts.ts';
 import { overdueEventFacts, statusChangedFacts } from './dossier-facts.ts';
 import type { UsageMetric } from './indicators.ts';
+import { paymentFact } from './payment-facts.ts';
 
 export interface FactMapping {
   readonly contract: EventContract;
@@ -56,6 +66,89 @@ export const factMappings: readonly FactMapping[] = [
     facts: (detail) => {
       const { file } = (detail as EventDetail<{ file: { agencyCode: string; size: number } }>).data;
       return [usageFact(file.agencyCode, detail.occurredAt, 'storageBytes', file.size)];
+    },
+  },
+  {
+    // An outgoing document issued (ban hành): counted by issue day, signed digitally or not; billed as sent.
+    contract: DocumentIssuedV1,
+    facts: (detail) => {
+      const { document } = (
+        detail as EventDetail<{
+          document: { agencyCode: string; issuedAt: string; signedDigitally: boolean };
+        }>
+      ).data;
+      return [
+        outgoingFact(document.agencyCode, document.issuedAt, document.signedDigitally),
+        usageFact(document.agencyCode, document.issuedAt, 'documentsSent'),
+      ];
+    },
+  },
+  {
+    // Billed when a document arrives in an agency's inbox.
+    contract: IncomingDocumentReceivedV1,
+    facts: (detail) => {
+      const { document } = (detail as EventDetail<{ document: { agencyCode: string; receivedAt: string } }>)
+        .data;
+      return [usageFact(document.agencyCode, document.receivedAt, 'documentsReceived')];
+    },
+  },
+  {
+    // Counted as incoming when registered with its incoming number (số đến).
+    contract: IncomingDocumentRegisteredV1,
+    facts: (detail) => {
+      const { document } = (detail as EventDetail<{ document: { agencyCode: string } }>).data;
+      return [incomingFact(document.agencyCode, detail.occurredAt)];
+    },
+  },
+  {
+    // Overdue incoming: completed after its due date, counted on the due date.
+    contract: IncomingDocumentCompletedV1,
+    facts: (detail) => {
+      const { document } = (
+        detail as EventDetail<{
+          document: { agencyCode: string; overdue: boolean | null; dueDate: string | null };
+        }>
+      ).data;
+      return document.overdue
+        ? [incomingOverdueFact(document.agencyCode, document.dueDate ?? detail.occurredAt)]
+        : [];
+    },
+  },
+  {
+    // A fee confirmed by the gateway: amount by agency, procedure and payment channel; billed as a payment.
+    contract: PaymentPaidV1,
+    facts: (detail) => {
+      const { payment } = (
+        detail as EventDetail<{
+          payment: {
+            agencyCode: string;
+            procedureCode: string;
+            paymentChannel: 'online' | 'counter';
+            amount: number;
+            paidAt: string | null;
+          };
+        }>
+      ).data;
+      const paidAt = payment.paidAt ?? detail.occurredAt;
+      return [
+        paymentFact({
+          agency: payment.agencyCode,
+          procedureCode: payment.procedureCode,
+          channel: payment.paymentChannel,
+          amount: payment.amount,
+          paidAt,
+        }),
+        usageFact(payment.agencyCode, paidAt, 'payments'),
+      ];
+    },
+  },
+  {
+    // Every signature made on the platform (personal or seal), billed to the signing agency.
+    contract: SignatureCompletedV1,
+    facts: (detail) => {
+      const { signature } = (detail as EventDetail<{ signature: { agencyCode: string; signedAt: string } }>)
+        .data;
+      return [usageFact(signature.agencyCode, signature.signedAt, 'signatures')];
     },
   },
 ];

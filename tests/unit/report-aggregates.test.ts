@@ -146,3 +146,38 @@ describe('incremental aggregates equal a full recomputation (property)', () => {
     );
   });
 });
+
+describe('fact mappings of the document, payment and signature contracts', () => {
+  const cellsOf = (contractName: string) => {
+    const mapping = factMappings.find((m) => m.contract.detailType === contractName)!;
+    const accumulator = new Accumulator();
+    accumulator.addAll(factsOf(mapping.contract, mapping.contract.example as EventDetail<unknown>));
+    return accumulator.snapshot();
+  };
+
+  it('count an issued document as outgoing (signed) and as sent for billing', () => {
+    expect(cellsOf('DocumentIssued')).toEqual({
+      'documents|000.21.00.H62|2026-11-22': { 'outgoing;signed=1': 1 },
+      'usage|000.21.00.H62|2026-11-22': { documentsSent: 1 },
+    });
+  });
+
+  it('count a confirmed payment with its amount, channel and procedure', () => {
+    const snapshot = cellsOf('PaymentPaid');
+    const [key, cells] = Object.entries(snapshot).find(([k]) => k.startsWith('payments|'))!;
+    expect(key).toBe('payments|000.01.21.H62|2026-11-21');
+    expect(cells).toEqual({
+      'amount;channel=online;procedure=1.001193': 58_000,
+      'paid;channel=online;procedure=1.001193': 1,
+    });
+  });
+
+  it('bill every signature to the signing agency', () => {
+    const snapshot = cellsOf('SignatureCompleted');
+    expect(Object.values(snapshot)).toEqual([{ signatures: 1 }]);
+  });
+
+  it('name only published contracts', () => {
+    for (const mapping of factMappings) expect(mapping.contract.source).toMatch(/^vnpp\./);
+  });
+});
