@@ -92,7 +92,7 @@ export const apiFunctions: readonly ApiFunction[] = [
   },
   {
     id: 'reports-pdf',
-    entry: 'functions/reports/pdf.ts',
+    entry: 'functions/reports-pdf/api.ts',
     routes: monthlyReportRoutes,
     description: 'The monthly report document (PDF with an embedded Vietnamese font)',
   },

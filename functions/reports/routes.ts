@@ -1,5 +1,5 @@
 /**
- * Reports and usage metering (handlers: ./api.ts and ./pdf.ts; rules: shared/reports; the
+ * Reports and usage metering (handlers: ./api.ts and ../reports-pdf/api.ts; rules: shared/reports; the
  * definition of every indicator: docs/reports.md).
  */
 import * as z from 'zod/mini';
