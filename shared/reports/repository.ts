@@ -16,7 +16,6 @@ import {
   BatchWriteCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../platform/aws-clients.ts';
 import type { DomainWrite } from '../platform/change.ts';
@@ -24,15 +23,11 @@ import { queryAll } from '../platform/query.ts';
 import { backoff } from '../platform/retry.ts';
 import { tableName } from '../platform/table.ts';
 import type { Accumulator, Cells, Fact, Family } from './cells.ts';
+import { aggregateKey, CELL_PREFIX, ENTITY_AGGREGATE, incrementUpdate } from './increment.ts';
 
-export const ENTITY_AGGREGATE = 'aggregate';
-const CELL_PREFIX = 'c|';
+export { aggregateKey, aggregatePartition, ENTITY_AGGREGATE } from './increment.ts';
 
-export const aggregatePartition = (family: Family, agency: string) => `AGG#${family}#${agency}`;
-export const aggregateKey = (family: Family, agency: string, day: string, source: string) => ({
-  PK: aggregatePartition(family, agency),
-  SK: `${day}#${source}`,
-});
+import { aggregatePartition } from './increment.ts';
 
 export interface AggregateItem {
   readonly family: Family;
@@ -63,36 +58,6 @@ function mergeFacts(facts: readonly Fact[]): Fact[] {
   return [...merged.values()];
 }
 
-function incrementUpdate(fact: Fact, source: string) {
-  const names: Record<string, string> = {
-    '#family': 'family',
-    '#agency': 'agency',
-    '#day': 'day',
-    '#source': 'source',
-    '#type': 'entityType',
-  };
-  const values: Record<string, unknown> = {
-    ':family': fact.family,
-    ':agency': fact.agency,
-    ':day': fact.day,
-    ':source': source,
-    ':type': ENTITY_AGGREGATE,
-  };
-  const adds: string[] = [];
-  Object.entries(fact.cells).forEach(([cell, n], i) => {
-    names[`#c${i}`] = `${CELL_PREFIX}${cell}`;
-    values[`:c${i}`] = n;
-    adds.push(`#c${i} :c${i}`);
-  });
-  return {
-    TableName: tableName(),
-    Key: aggregateKey(fact.family, fact.agency, fact.day, source),
-    UpdateExpression: `SET #family = :family, #agency = :agency, #day = :day, #source = :source, #type = :type ADD ${adds.join(', ')}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
@@ -118,11 +83,6 @@ export async function applyLiveFacts(facts: readonly Fact[], consumed: DomainWri
       await backoff(attempt);
     }
   }
-}
-
-/** Adds counts outside a transaction (the API-call meter's batched flush). */
-export async function addToAggregate(fact: Fact, source: string): Promise<void> {
-  await ddb().send(new UpdateCommand(incrementUpdate(fact, source)));
 }
 
 const BATCH = 25;

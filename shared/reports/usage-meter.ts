@@ -10,7 +10,7 @@ import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
 import { now } from '../platform/clock.ts';
 import { optionalEnv } from '../platform/env.ts';
 import { logger } from '../platform/observability.ts';
-import { cellName, type Fact } from './cells.ts';
+import type { Fact } from './cells.ts';
 
 export const USAGE_FLUSH_ENV = 'USAGE_FLUSH_INTERVAL_MS';
 const DEFAULT_INTERVAL_MS = 60_000;
@@ -54,7 +54,7 @@ export class ApiCallMeter {
       for (const [key, n] of batch) {
         const [agency = '', day = ''] = key.split('|');
         try {
-          await this.write({ family: 'usage', agency, day, cells: { [cellName('apiCalls')]: n } });
+          await this.write({ family: 'usage', agency, day, cells: { apiCalls: n } });
         } catch (error) {
           // Keep the count for the next flush rather than fail a request over metering.
           this.pending.set(key, (this.pending.get(key) ?? 0) + n);
@@ -75,6 +75,6 @@ const intervalFromEnv = (): number => {
 
 /** The container's meter; its writer is loaded lazily so handlers that never flush pay nothing for it. */
 export const apiCallMeter = new ApiCallMeter(async (fact) => {
-  const { addToAggregate } = await import('./repository.ts');
+  const { addToAggregate } = await import('./increment.ts');
   await addToAggregate(fact, 'meter');
 }, intervalFromEnv);
