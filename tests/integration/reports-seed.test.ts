@@ -89,7 +89,7 @@ beforeAll(async () => {
   );
 }, 600_000);
 
-describe('seed scenario through the import path (full scale)', () => {
+describe('seed scenario through the import path (full scale)', { timeout: 180_000 }, () => {
   it('imported every row', () => {
     expect(imported.dossiers).toBe(
       local.handled -
