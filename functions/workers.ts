@@ -64,6 +64,13 @@ export const workers: readonly Worker[] = [
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   },
   {
+    id: 'reports-aggregate',
+    entry: 'functions/reports/aggregate.ts',
+    description:
+      'Adds each dossier, document, payment and file event to the per-agency per-day report and usage aggregates',
+    trigger: { kind: 'event-rule' },
+  },
+  {
     id: 'documents-exchange',
     entry: 'functions/documents/exchange.ts',
     description:

@@ -7,6 +7,8 @@
  * concerns, so `{ 'detail-type': [...], detail: { recipients: ['<agency code>'] } }` is the pattern
  * of a consumer of one agency's events (webhooks apply the same visibility in shared/subscriptions).
  */
+
+import { factMappings } from '#shared/reports/event-facts.ts';
 import { EXCHANGE_CONTRACTS } from '../documents/document-events.v1.ts';
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
 import { PaymentPaidV1 } from '../payments/payment-events.v1.ts';
@@ -37,6 +39,16 @@ export const eventRules: EventRule[] = [
       'detail-type': [DossierSubmittedV1.detailType, DossierStatusChangedV1.detailType],
     },
     workerId: 'national-portal-sync',
+  },
+  {
+    id: 'reports-aggregate',
+    description:
+      'The events that feed report and usage aggregates (the fact mappings of shared/reports/event-facts.ts)',
+    pattern: {
+      source: [...new Set(factMappings.map((mapping) => mapping.contract.source))],
+      'detail-type': [...new Set(factMappings.map((mapping) => mapping.contract.detailType))],
+    },
+    workerId: 'reports-aggregate',
   },
   {
     id: 'documents-exchange',

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { openApiJson } from '#functions/platform/openapi-document.ts';
 import { DOCS_ASSETS, OPENAPI_FILE } from '#functions/platform/routes.ts';
 import { RECEIPT_FONT_ENV, RECEIPT_FONT_FILES } from '#shared/payments/receipt.ts';
+import { REPORT_FONT_ENV } from '#shared/reports/config.ts';
 import { buckets, tables } from '../resources.ts';
 import type { BucketAccess, BundleFiles, TableAccess } from './constructs/domain-function.ts';
 import { LAMBDA_TASK_ROOT } from './paths.ts';
@@ -55,14 +56,14 @@ function openApiFile(): BundleFiles {
   writeFileSync(join(fromDir, OPENAPI_FILE), json);
   return { fromDir, files: [OPENAPI_FILE], toDir: SWAGGER_UI_DIR };
 }
-const RECEIPT_FONT_DIR = 'fonts';
 
-/** The DejaVu fonts of payment receipts (Vietnamese glyphs), copied beside the bundle, not into it. */
-const receiptFonts: BundleFiles = {
+/** DejaVu fonts (Vietnamese glyphs) for the PDFs we render, copied beside the bundle, not into it. */
+const FONT_DIR = 'fonts';
+const dejavuFonts = (files: readonly string[]): BundleFiles => ({
   fromDir: `${dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'))}/ttf`,
-  files: RECEIPT_FONT_FILES,
-  toDir: RECEIPT_FONT_DIR,
-};
+  files,
+  toDir: FONT_DIR,
+});
 
 /**
  * Functions that create and confirm payments: payment items (with audit and outbox), receipts and
@@ -82,9 +83,9 @@ const receiptProfile: FunctionProfile = {
   buckets: { files: 'read-write' },
   memorySize: 1024,
   timeoutSeconds: 60,
-  bundleFiles: [receiptFonts],
+  bundleFiles: [dejavuFonts(RECEIPT_FONT_FILES)],
   environment: {
-    [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${RECEIPT_FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
+    [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
     SIGNING_PROVIDER: 'kms',
   },
 };
@@ -135,7 +136,19 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
-  // Creating a payment and refunding call the gateway.
+  reports: {
+    // Reads aggregate items and the agency tree; writes only the API-call meter's batched counts.
+    tables: { main: 'read-write' },
+  },
+  'reports-pdf': {
+    // Same reads; renders the monthly PDF with the DejaVu Sans font shipped next to the bundle.
+    tables: { main: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    bundleFiles: [dejavuFonts(['DejaVuSans.ttf'])],
+    environment: { [REPORT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${FONT_DIR}/DejaVuSans.ttf` },
+  },
+  // Creating a payment calls the gateway; reading a receipt may issue it; refunds call the gateway.
   payments: paymentProfile,
   // Callbacks confirm payments.
   'payment-callbacks': paymentProfile,
@@ -183,6 +196,11 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     timeoutSeconds: 300,
   },
   'payment-receipts': receiptProfile,
+  // Query gateways and confirm payments; read statements from the files bucket.
+  'reports-aggregate': {
+    // Adds each event's increments to aggregate items with the consumer's dedupe marker (one transaction).
+    tables: { main: 'read-write' },
+  },
   // Query gateways and confirm payments; read statements from the files bucket.
   'payments-recheck': { ...paymentProfile, timeoutSeconds: 300 },
   'payments-reconcile': { ...paymentProfile, timeoutSeconds: 300 },

@@ -7,6 +7,7 @@ import type * as z from 'zod/mini';
 import { ancestorsOf as defaultAncestorsOf } from '../agencies/directory.ts';
 import type { ChangeContext } from '../platform/change.ts';
 import { logger, metrics } from '../platform/observability.ts';
+import { apiCallMeter } from '../reports/usage-meter.ts';
 import {
   type AccessTarget,
   type AncestorLookup,
@@ -159,6 +160,7 @@ export function createApiHandler<T extends RouteTable>(
     if (status >= 500) metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
     else if (status >= 400) metrics.addMetric('ClientErrors', MetricUnit.Count, 1);
     logger.info('request done', { status: response.statusCode, method: event.requestContext.http.method });
+    await apiCallMeter.flushIfDue();
     return response;
   }
 
@@ -178,6 +180,7 @@ export function createApiHandler<T extends RouteTable>(
     let scopes: ReturnType<typeof assertRoleAdmitted> = [];
     if (!isPublic(route.access)) {
       principal = await authenticate(headerValue(event, 'authorization'));
+      apiCallMeter.count(principal.agencyCode);
       logger.appendKeys({ caller: principal.username });
       scopes = assertRoleAdmitted(route.access, principal);
     }
