@@ -118,7 +118,7 @@ describe('npm run cli -- import legacy-dossiers', () => {
     await writeFile(file, legacyCsv(agency, ROWS));
 
     // First run, throttled so it is surely mid-way when killed.
-    const first = cli(['import', 'legacy-dossiers', file, '--max-rate', '2000']);
+    const first = cli(['import', 'legacy-dossiers', file, '--max-rate', '1500']);
     const deadline = Date.now() + 60_000;
     while ((await checkpointDone(checkpoint)) < 2_000 && Date.now() < deadline) await sleep(50);
     first.child.kill('SIGKILL');

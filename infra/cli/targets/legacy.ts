@@ -1,7 +1,7 @@
 /**
  * Legacy records from the province's earlier one-stop and document systems, imported so reports
  * cover the years before the platform. Each record keeps its legacy identity in its key, so an
- * import that is re-run or resumed writes each record once (conditional put; present = kept).
+ * import that is re-run or resumed writes each record once (present = kept).
  *
  * | access pattern                                  | index | PK                                   | SK                    |
  * |-------------------------------------------------|-------|--------------------------------------|-----------------------|
@@ -13,12 +13,13 @@
  * The reports engine (issue #9) reads these records; when its importer library lands, these
  * writers delegate to it (see docs/extending.md § Import).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { agencyCodeSchema } from '#shared/agencies/agency.ts';
 import { outcomeOf } from '#shared/dossiers/dossier.ts';
 import { ddb } from '#shared/platform/aws-clients.ts';
-import { isConditionalCheckFailed, tableName } from '#shared/platform/table.ts';
+import { backoff } from '#shared/platform/retry.ts';
+import { tableName } from '#shared/platform/table.ts';
 import type { ImportTarget, WriteResult } from '../import-engine.ts';
 import { cell, defined, parseRow, type Row } from '../rows.ts';
 
@@ -87,26 +88,33 @@ function documentInput(row: Row): unknown {
   return defined({ ...v, number, signedDigitally: yes(v.signedDigitally) });
 }
 
+/**
+ * Writes the records not there yet: one BatchGet to find which keys exist, one BatchWrite for the
+ * rest (2 requests per 25 rows). Keys are deterministic, so a record written twice (a resumed batch,
+ * a concurrent run) is overwritten with itself, never duplicated.
+ */
 async function putOnce(items: readonly Record<string, unknown>[]): Promise<WriteResult> {
-  const results = await Promise.all(
-    items.map(async (item) => {
-      try {
-        await ddb().send(
-          new PutCommand({
-            TableName: tableName(),
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(PK)',
-          }),
-        );
-        return 'created' as const;
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'kept' as const;
-        throw error;
-      }
-    }),
-  );
-  const created = results.filter((r) => r === 'created').length;
-  return { created, kept: results.length - created };
+  const table = tableName();
+  const existing = new Set<string>();
+  let keys: Record<string, unknown>[] = items.map((item) => ({ PK: item.PK, SK: item.SK }));
+  for (let attempt = 0; keys.length > 0; attempt += 1) {
+    if (attempt > 0) await backoff(attempt, 50, 2_000);
+    const result = await ddb().send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ProjectionExpression: 'PK' } } }),
+    );
+    for (const item of result.Responses?.[table] ?? []) existing.add(item.PK as string);
+    keys = (result.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  }
+  const fresh = items.filter((item) => !existing.has(item.PK as string));
+  let requests: { PutRequest: { Item: Record<string, unknown> } }[] = fresh.map((Item) => ({
+    PutRequest: { Item },
+  }));
+  for (let attempt = 0; requests.length > 0; attempt += 1) {
+    if (attempt > 0) await backoff(attempt, 50, 2_000);
+    const result = await ddb().send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+    requests = (result.UnprocessedItems?.[table] as typeof requests | undefined) ?? [];
+  }
+  return { created: fresh.length, kept: items.length - fresh.length };
 }
 
 export const legacyDossierKey = (agencyCode: string, code: string) => ({
