@@ -13,6 +13,7 @@ import { fileRoutes } from './files/routes.ts';
 import { nationalPortalRoutes } from './national-portal/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { procedureRoutes } from './procedures/routes.ts';
+import { monthlyReportRoutes, reportRoutes } from './reports/routes.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 
 export interface ApiFunction {
@@ -72,6 +73,19 @@ export const apiFunctions: readonly ApiFunction[] = [
     entry: 'functions/national-portal/api.ts',
     routes: nationalPortalRoutes,
     description: 'National Public Service Portal sync log (read-only)',
+  },
+  {
+    id: 'reports',
+    entry: 'functions/reports/api.ts',
+    routes: reportRoutes,
+    description:
+      'Dossier, document and payment indicators from the aggregates; usage metering; CSV and XLSX exports',
+  },
+  {
+    id: 'reports-pdf',
+    entry: 'functions/reports/pdf.ts',
+    routes: monthlyReportRoutes,
+    description: 'The monthly report document (PDF with an embedded Vietnamese font)',
   },
 ];
 

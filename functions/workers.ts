@@ -63,6 +63,13 @@ export const workers: readonly Worker[] = [
       'Flags open dossiers due within a working day or overdue (events, apology-letter drafts), hourly',
     trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
   },
+  {
+    id: 'reports-aggregate',
+    entry: 'functions/reports/aggregate.ts',
+    description:
+      'Adds each dossier, document, payment and file event to the per-agency per-day report and usage aggregates',
+    trigger: { kind: 'event-rule' },
+  },
 ];
 
 export const workerById = (id: string): Worker => {

@@ -7,6 +7,8 @@
  * concerns, so `{ 'detail-type': [...], detail: { recipients: ['<agency code>'] } }` is the pattern
  * of a consumer of one agency's events (webhooks apply the same visibility in shared/subscriptions).
  */
+
+import { factMappings } from '#shared/reports/event-facts.ts';
 import { DossierStatusChangedV1, DossierSubmittedV1 } from '../dossiers/dossier-events.v1.ts';
 import type { EventPattern } from './pattern.ts';
 
@@ -35,5 +37,15 @@ export const eventRules: EventRule[] = [
       'detail-type': [DossierSubmittedV1.detailType, DossierStatusChangedV1.detailType],
     },
     workerId: 'national-portal-sync',
+  },
+  {
+    id: 'reports-aggregate',
+    description:
+      'The events that feed report and usage aggregates (the fact mappings of shared/reports/event-facts.ts)',
+    pattern: {
+      source: [...new Set(factMappings.map((mapping) => mapping.contract.source))],
+      'detail-type': [...new Set(factMappings.map((mapping) => mapping.contract.detailType))],
+    },
+    workerId: 'reports-aggregate',
   },
 ];

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { DOCS_ASSETS } from '#functions/platform/routes.ts';
+import { REPORT_FONT_ENV } from '#shared/reports/config.ts';
 import { buckets, tables } from '../resources.ts';
 import type { BucketAccess, BundleFiles, TableAccess } from './constructs/domain-function.ts';
 import { LAMBDA_TASK_ROOT } from './paths.ts';
@@ -37,6 +38,15 @@ const swaggerUiFiles: BundleFiles = {
   fromDir: dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json')),
   files: DOCS_ASSETS.filter((file) => file !== 'init.js'),
   toDir: SWAGGER_UI_DIR,
+};
+
+const REPORT_FONT_DIR = 'fonts';
+
+/** The Unicode TTF the monthly PDF embeds (Vietnamese diacritics), shipped as a file, not in the bundle. */
+const reportFontFiles: BundleFiles = {
+  fromDir: `${dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'))}/ttf`,
+  files: ['DejaVuSans.ttf'],
+  toDir: REPORT_FONT_DIR,
 };
 
 export const DEFAULT_PROFILE: FunctionProfile = { tables: { main: 'read-write' } };
@@ -71,6 +81,18 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Reads the sync log; the sync worker writes it.
     tables: { main: 'read' },
   },
+  reports: {
+    // Reads aggregate items and the agency tree; writes only the API-call meter's batched counts.
+    tables: { main: 'read-write' },
+  },
+  'reports-pdf': {
+    // Same reads; renders the monthly PDF with the DejaVu Sans font shipped next to the bundle.
+    tables: { main: 'read-write' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    bundleFiles: reportFontFiles,
+    environment: { [REPORT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${REPORT_FONT_DIR}/DejaVuSans.ttf` },
+  },
 };
 
 export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
@@ -97,6 +119,10 @@ export const workerProfiles: Readonly<Record<string, FunctionProfile>> = {
     // Key queries on every agency's queues (GSI1), then one conditional flag per dossier due.
     tables: { main: 'read-write' },
     timeoutSeconds: 300,
+  },
+  'reports-aggregate': {
+    // Adds each event's increments to aggregate items with the consumer's dedupe marker (one transaction).
+    tables: { main: 'read-write' },
   },
   'audit-digest': {
     // Reads the chain heads (GSI1) and writes new digest objects; Object Lock forbids the rest.

@@ -8,6 +8,7 @@ import type * as z from 'zod/mini';
 import { ancestorsOf as defaultAncestorsOf } from '../agencies/directory.ts';
 import type { ChangeContext } from '../platform/change.ts';
 import { logger, metrics, tracer } from '../platform/observability.ts';
+import { apiCallMeter } from '../reports/usage-meter.ts';
 import {
   type AccessTarget,
   type AncestorLookup,
@@ -160,6 +161,7 @@ export function createApiHandler<T extends RouteTable>(
     if (status >= 500) metrics.addMetric('ServerErrors', MetricUnit.Count, 1);
     else if (status >= 400) metrics.addMetric('ClientErrors', MetricUnit.Count, 1);
     logger.info('request done', { status: response.statusCode, method: event.requestContext.http.method });
+    await apiCallMeter.flushIfDue();
     return response;
   }
 
@@ -179,6 +181,7 @@ export function createApiHandler<T extends RouteTable>(
     let scopes: ReturnType<typeof assertRoleAdmitted> = [];
     if (!isPublic(route.access)) {
       principal = await authenticate(headerValue(event, 'authorization'));
+      apiCallMeter.count(principal.agencyCode);
       logger.appendKeys({ caller: principal.username });
       scopes = assertRoleAdmitted(route.access, principal);
     }

@@ -1,0 +1,105 @@
+/**
+ * The province's monthly report document (báo cáo tháng), as PDF (pdf-lib). Vietnamese text needs
+ * an embedded Unicode font: DejaVu Sans, shipped as a file next to the Lambda bundle (profile
+ * `reports-pdf`, REPORT_FONT_FILE) and read from the dejavu-fonts-ttf package locally. Only the
+ * glyphs used are embedded (subset). The figures are the reports' own, in the same table layout
+ * as the CSV and XLSX exports (./export.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { optionalEnv } from '../platform/env.ts';
+import { REPORT_FONT_ENV } from './config.ts';
+import { reportTable, type TableValue, type TabularReport } from './export.ts';
+
+let fontBytes: Promise<Buffer> | undefined;
+
+function fontFile(): string {
+  const configured = optionalEnv(REPORT_FONT_ENV);
+  if (configured) return configured;
+  const pkg = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json');
+  return join(dirname(pkg), 'ttf', 'DejaVuSans.ttf');
+}
+
+const loadFont = (): Promise<Buffer> => {
+  fontBytes ??= readFile(fontFile());
+  return fontBytes;
+};
+
+export interface MonthlySection {
+  readonly title: string;
+  readonly report: TabularReport;
+  /** Indicator names shown (the PDF page is narrower than a spreadsheet). */
+  readonly columns: readonly string[];
+}
+
+export interface MonthlyDocument {
+  readonly title: string;
+  readonly subtitle: string;
+  readonly sections: readonly MonthlySection[];
+}
+
+const A4: [number, number] = [841.89, 595.28]; // landscape
+const MARGIN = 36;
+
+const formatValue = (value: TableValue): string =>
+  value === null ? '–' : typeof value === 'number' ? value.toLocaleString('en-US') : value;
+
+export async function monthlyReportPdf(document: MonthlyDocument): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  pdf.registerFontkit(fontkit);
+  const font = await pdf.embedFont(await loadFont(), { subset: true });
+  pdf.setTitle(document.title);
+  pdf.setSubject(document.subtitle);
+  pdf.setProducer('vn-province-platform reports');
+
+  let page: PDFPage = pdf.addPage(A4);
+  let y = A4[1] - MARGIN;
+  const write = (text: string, size: number, x = MARGIN) => {
+    if (y < MARGIN + size) {
+      page = pdf.addPage(A4);
+      y = A4[1] - MARGIN;
+    }
+    page.drawText(text, { x, y, size, font, color: rgb(0, 0, 0) });
+    y -= size * 1.5;
+  };
+
+  write(document.title, 16);
+  write(document.subtitle, 10);
+  y -= 6;
+  const row = (cells: readonly string[], size: number) => {
+    if (y < MARGIN + size) {
+      page = pdf.addPage(A4);
+      y = A4[1] - MARGIN;
+    }
+    const width = (A4[0] - 2 * MARGIN) / cells.length;
+    cells.forEach((text, i) => {
+      page.drawText(truncateToWidth(text, font, size, width - 4), { x: MARGIN + i * width, y, size, font });
+    });
+    y -= size * 1.6;
+  };
+  for (const section of document.sections) {
+    y -= 8;
+    write(section.title, 12);
+    const { header, rows } = reportTable(section.report);
+    const picked = [0, 1, ...section.columns.map((name) => header.indexOf(name)).filter((i) => i >= 0)];
+    row(
+      picked.map((i) => header[i]!),
+      7,
+    );
+    for (const values of rows)
+      row(
+        picked.map((i) => formatValue(values[i] ?? null)),
+        7,
+      );
+  }
+  return Buffer.from(await pdf.save());
+}
+
+function truncateToWidth(text: string, font: PDFFont, size: number, width: number): string {
+  let value = text;
+  while (value.length > 1 && font.widthOfTextAtSize(value, size) > width) value = value.slice(0, -1);
+  return value === text ? value : `${value.slice(0, -1)}…`;
+}

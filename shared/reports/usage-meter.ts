@@ -1,0 +1,80 @@
+/**
+ * API-call metering for the rental bill, without a table write per request: each container counts
+ * authenticated calls per agency and Vietnam day in memory and adds them to the usage aggregates
+ * (source `meter`) at most once per flush interval (USAGE_FLUSH_INTERVAL_MS, 60 s by default),
+ * at the end of a request. Calls counted in a container's last interval before it is recycled are
+ * lost; the meter under-counts by at most that (documented in docs/reports.md). Citizens' calls
+ * (no agency) are not billed to an agency and not counted.
+ */
+import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
+import { now } from '../platform/clock.ts';
+import { optionalEnv } from '../platform/env.ts';
+import { logger } from '../platform/observability.ts';
+import { cellName, type Fact } from './cells.ts';
+
+export const USAGE_FLUSH_ENV = 'USAGE_FLUSH_INTERVAL_MS';
+const DEFAULT_INTERVAL_MS = 60_000;
+
+export type MeterWriter = (fact: Fact) => Promise<void>;
+
+export class ApiCallMeter {
+  private pending = new Map<string, number>();
+  private lastFlush: number;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly write: MeterWriter,
+    private readonly intervalMs: () => number,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.lastFlush = clock();
+  }
+
+  count(agency: string | undefined, at: Date = now()): void {
+    if (!agency) return;
+    const key = `${agency}|${vietnamDayOf(at)}`;
+    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  }
+
+  get pendingCalls(): number {
+    let total = 0;
+    for (const n of this.pending.values()) total += n;
+    return total;
+  }
+
+  /** Writes the pending counts when the interval has passed (or `force`); never throws. */
+  async flushIfDue(force = false): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.pending.size === 0) return;
+    if (!force && this.clock() - this.lastFlush < this.intervalMs()) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.lastFlush = this.clock();
+    this.flushing = (async () => {
+      for (const [key, n] of batch) {
+        const [agency = '', day = ''] = key.split('|');
+        try {
+          await this.write({ family: 'usage', agency, day, cells: { [cellName('apiCalls')]: n } });
+        } catch (error) {
+          // Keep the count for the next flush rather than fail a request over metering.
+          this.pending.set(key, (this.pending.get(key) ?? 0) + n);
+          logger.warn('usage meter flush failed', { error: error as Error, agency, day });
+        }
+      }
+    })().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+}
+
+const intervalFromEnv = (): number => {
+  const value = Number(optionalEnv(USAGE_FLUSH_ENV) ?? DEFAULT_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_INTERVAL_MS;
+};
+
+/** The container's meter; its writer is loaded lazily so handlers that never flush pay nothing for it. */
+export const apiCallMeter = new ApiCallMeter(async (fact) => {
+  const { addToAggregate } = await import('./repository.ts');
+  await addToAggregate(fact, 'meter');
+}, intervalFromEnv);
