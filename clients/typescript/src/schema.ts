@@ -427,6 +427,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Official-document indicators: incoming, outgoing, signed outgoing, signing rate, overdue incoming
+         * @description Grouped by agency level by default (province / department / district / commune). **Signing rate** = outgoing documents issued with a digital signature / outgoing documents issued. `format=csv` (UTF-8 with BOM) or `format=xlsx` returns the same rows and total as a file; rates as percent, numerator and denominator.
+         */
+        get: operations["getDocumentReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/dossiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One-stop-shop dossier indicators
+         * @description Received (online / at counter / by post), handled, due, returned early / on time / late, overdue, denied, cancelled, paused, inter-agency, fully online. **On-time rate** = (returned early + returned on time) / due, where due = dossiers whose result was returned in the period (each has an appointment date); handled = returned + denied. Every fact is counted at the receiving agency on its Vietnam day. `format=csv` (UTF-8 with BOM) or `format=xlsx` returns the same rows and total as a file; rates as percent, numerator and denominator.
+         */
+        get: operations["getDossierReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The monthly report document (PDF) of an agency and its subtree
+         * @description Dossier indicators by agency, document indicators by level and payments by agency for the month, with the same figures as the JSON, CSV and XLSX reports.
+         */
+        get: operations["getMonthlyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fees collected by agency and procedure, online payment share
+         * @description Amounts in integer VND, counted on the day the payment was confirmed. **Online payment share** = payments confirmed through an online gateway / all confirmed payments. `format=csv` (UTF-8 with BOM) or `format=xlsx` returns the same rows and total as a file; rates as percent, numerator and denominator.
+         */
+        get: operations["getPaymentReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subscriptions": {
         parameters: {
             query?: never;
@@ -504,6 +584,26 @@ export interface paths {
          * @description Returns the new secret this once. For 24 h deliveries carry a `v1` signature with each of the new and the previous secret, so the receiver can switch without losing deliveries. Honours If-Match.
          */
         post: operations["rotateSubscriptionSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage per agency for a month (rental billing)
+         * @description Dossiers received, documents sent and received, signatures, payments, storage bytes (confirmed uploads) and API calls, per agency. `format=csv|xlsx` is the billing export. Sources of each column: docs/reports.md.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -962,6 +1062,40 @@ export interface components {
             receivedAt: string | null;
             /** @enum {string} */
             status: "submitted" | "received" | "processing" | "awaiting-supplement" | "approved" | "released" | "returned" | "denied" | "cancelled";
+        };
+        /** @description Indicators of the agencies in scope over [from, to] (Vietnam days), total and by group. A rate is {numerator, denominator, percent}: percent = numerator / denominator × 100 rounded half up to 2 decimals, null when the denominator is 0. */
+        Report: {
+            agency: {
+                code: string;
+                level: string;
+                name: string;
+            };
+            agencyCount: number;
+            family: string;
+            from: string;
+            generatedAt: string;
+            groupBy: string;
+            includeChildren: boolean;
+            levels: string[] | null;
+            rows: {
+                indicators: {
+                    [key: string]: number | {
+                        denominator: number;
+                        numerator: number;
+                        percent: number | null;
+                    };
+                };
+                key: string;
+                label: string;
+            }[];
+            to: string;
+            total: {
+                [key: string]: number | {
+                    denominator: number;
+                    numerator: number;
+                    percent: number | null;
+                };
+            };
         };
         /** @description Declares a file before uploading it. Types: application/pdf, image/jpeg, image/png, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, application/vnd.oasis.opendocument.text, application/vnd.oasis.opendocument.spreadsheet, application/xml (each purpose allows a subset, with its own size limit). `sha256` is base64, as S3 expects in x-amz-checksum-sha256. */
         RequestFileUpload: {
@@ -3258,6 +3392,273 @@ export interface operations {
             };
         };
     };
+    getDocumentReport: {
+        parameters: {
+            query: {
+                agency?: string;
+                children?: "true" | "false";
+                format?: "json" | "csv" | "xlsx";
+                from: string;
+                groupBy?: "level" | "agency" | "month" | "none";
+                levels?: string;
+                to: string;
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDossierReport: {
+        parameters: {
+            query: {
+                agency?: string;
+                children?: "true" | "false";
+                format?: "json" | "csv" | "xlsx";
+                from: string;
+                groupBy?: "agency" | "field" | "month" | "level" | "none";
+                levels?: string;
+                to: string;
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMonthlyReport: {
+        parameters: {
+            query: {
+                agency?: string;
+                month: string;
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF document */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentReport: {
+        parameters: {
+            query: {
+                agency?: string;
+                children?: "true" | "false";
+                format?: "json" | "csv" | "xlsx";
+                from: string;
+                groupBy?: "agency" | "procedure" | "month" | "level" | "none";
+                levels?: string;
+                to: string;
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listSubscriptions: {
         parameters: {
             query?: {
@@ -3850,6 +4251,69 @@ export interface operations {
             };
             /** @description If-Match does not match the current ETag */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query: {
+                format?: "json" | "csv" | "xlsx";
+                month: string;
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage by agency */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
