@@ -14,6 +14,7 @@ import { type ImportReport, type ImportTarget, runImport } from './import-engine
 import { formatOf, UsageError } from './rows.ts';
 import { agenciesTarget, proceduresTarget } from './targets/catalog.ts';
 import { legacyDocumentsTarget, legacyDossiersTarget } from './targets/legacy.ts';
+import { countIntoReports, toDocumentRecord, toDossierRecord } from './targets/report-history.ts';
 import { CognitoUserDirectory, LocalUserDirectory, usersTarget } from './targets/users.ts';
 
 const HELP = `Usage: npm run cli -- <command> [options]
@@ -103,7 +104,11 @@ async function rootAgency(): Promise<string> {
   return root.code;
 }
 
-async function importFile(target: ImportTarget<unknown>, file: string | undefined): Promise<number> {
+async function importFile(
+  target: ImportTarget<unknown>,
+  file: string | undefined,
+  afterImport?: (file: string) => Promise<void>,
+): Promise<number> {
   if (!file) throw new UsageError(`Name the file to import: npm run cli -- import ${target.name} <file>`);
   const report = await runImport(target, {
     file,
@@ -115,8 +120,26 @@ async function importFile(target: ImportTarget<unknown>, file: string | undefine
     ...(values['batch-size'] ? { batchSize: positiveInt('batch-size', values['batch-size'])! } : {}),
   });
   printReport(report);
+  const imported = !report.dryRun && report.errorCount === 0 && report.resumedFrom < report.rows;
+  if (imported && afterImport) await afterImport(file);
   return report.errorCount > 0 ? 1 : 0;
 }
+
+/** Legacy records also count in the reports (issue #9's import library), idempotently. */
+const countLegacy =
+  <T>(kind: 'dossiers' | 'documents', target: ImportTarget<T>, toRecord: (record: T) => unknown) =>
+  async (file: string) => {
+    const result = await countIntoReports({
+      kind,
+      file,
+      format: formatOf(file, values.format),
+      parse: (row) => target.parse(row),
+      toRecord,
+    });
+    console.log(
+      `reports: ${result.rowsImported} legacy ${kind} counted into the reports (${result.source}, ${result.itemsWritten} aggregate items)`,
+    );
+  };
 
 async function main(): Promise<number> {
   const [command, subject, file] = positionals;
@@ -141,10 +164,22 @@ async function main(): Promise<number> {
           ) as ImportTarget<unknown>,
           file,
         );
-      case 'legacy-dossiers':
-        return importFile(legacyDossiersTarget(importId) as ImportTarget<unknown>, file);
-      case 'legacy-documents':
-        return importFile(legacyDocumentsTarget(importId) as ImportTarget<unknown>, file);
+      case 'legacy-dossiers': {
+        const target = legacyDossiersTarget(importId);
+        return importFile(
+          target as ImportTarget<unknown>,
+          file,
+          countLegacy('dossiers', target, toDossierRecord),
+        );
+      }
+      case 'legacy-documents': {
+        const target = legacyDocumentsTarget(importId);
+        return importFile(
+          target as ImportTarget<unknown>,
+          file,
+          countLegacy('documents', target, toDocumentRecord),
+        );
+      }
       default:
         throw new UsageError(
           `Unknown import "${subject ?? ''}": agencies, procedures, legacy-dossiers, legacy-documents`,

@@ -121,7 +121,10 @@ describe('CLI seeding and the data-only procedure example', () => {
       { as: 'clerk.tichson' },
     );
     expect(procedure.status).toBe(200);
-    expect(procedure.body.workflow.map((step) => step.id)).toEqual(['tiep-nhan', 'xac-minh', 'ky-giay']);
+    expect(
+      procedure.body.workflow.map((step) => step.id),
+      JSON.stringify(procedure.body.workflow),
+    ).toEqual(['tiep-nhan', 'xac-minh', 'ky-giay']);
 
     const submission = (form: Record<string, unknown>) => ({
       procedureCode: 'VP-xac-nhan-tinh-trang-hon-nhan',

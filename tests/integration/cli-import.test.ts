@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { legacyDossierPartition } from '#infra/cli/targets/legacy.ts';
 import { ddb } from '#shared/platform/aws-clients.ts';
 import { tableName } from '#shared/platform/table.ts';
-import { testAgencyCode } from '#tests/support/http.ts';
+import { call, createTestAgency, testAgencyCode } from '#tests/support/http.ts';
 
 const ROWS = 10_000;
 let dir: string;
@@ -112,7 +112,8 @@ async function checkpointDone(file: string): Promise<number> {
 
 describe('npm run cli -- import legacy-dossiers', () => {
   it('imports 10,000 rows with progress, survives a kill, resumes, and leaves exactly 10,000 records', async () => {
-    const agency = testAgencyCode();
+    // A registered agency, so its report can be read back.
+    const agency = await createTestAgency('000.00.00.H62');
     const file = join(dir, 'legacy-10k.csv');
     const checkpoint = `${file}.checkpoint.json`;
     await writeFile(file, legacyCsv(agency, ROWS));
@@ -148,6 +149,18 @@ describe('npm run cli -- import legacy-dossiers', () => {
     const status = JSON.parse(await readFile(checkpoint, 'utf8')) as { done: number; completedAt?: string };
     expect(status.done).toBe(ROWS);
     expect(status.completedAt).toBeTruthy();
+
+    // Counted once into the reports (issue #9's import library), whatever the interruption.
+    expect(second.stdout).toMatch(/reports: 10000 legacy dossiers counted into the reports/);
+    const report = await call<{ total: { received: number; handled: number; returnedLate: number } }>(
+      'GET',
+      `/v1/reports/dossiers?agency=${agency}&from=2020-03-01&to=2020-05-31`,
+      { as: 'admin.province' },
+    );
+    expect(report.status, report.text).toBe(200);
+    expect(report.body.total.received).toBe(ROWS);
+    expect(report.body.total.handled).toBe(ROWS);
+    expect(report.body.total.returnedLate).toBe(ROWS / 10);
 
     // A third run is a no-op.
     const third = await cli(['import', 'legacy-dossiers', file]).done;
