@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { call } from '#tests/support/http.ts';
+import { baseUrl, call } from '#tests/support/http.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -181,5 +181,54 @@ describe('CLI seeding and the data-only procedure example', () => {
       status = moved.body.status;
     }
     expect(status).toBe('returned');
-  }, 120_000);
+
+    // Exports through the API: the agency's returned dossiers (CSV) and the dossier report (JSON).
+    const csvFile = join(dir, 'returned.csv');
+    const exported = await cli([
+      'export',
+      'dossiers',
+      '--agency',
+      '000.01.21.H62',
+      '--status',
+      'returned',
+      '--as',
+      'clerk.tichson',
+      '--api',
+      baseUrl(),
+      '--out',
+      csvFile,
+    ]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const csv = await readFile(csvFile, 'utf8');
+    expect(csv.split('\n')[0]).toContain('procedureCode');
+    expect(csv).toContain(submitted.body.id);
+
+    await fetch(`${baseUrl()}/local/events/drain`, { method: 'POST' });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+    const reportFile = join(dir, 'report.json');
+    const report = await cli([
+      'export',
+      'report',
+      '--query',
+      `from=${today}`,
+      '--query',
+      `to=${today}`,
+      '--query',
+      'agency=000.01.21.H62',
+      '--as',
+      'leader.tichson',
+      '--api',
+      baseUrl(),
+      '--format',
+      'json',
+      '--out',
+      reportFile,
+    ]);
+    expect(report.code, report.stderr).toBe(0);
+    const rows = JSON.parse(await readFile(reportFile, 'utf8')) as {
+      key: string;
+      indicators: { received: number };
+    }[];
+    expect(rows.find((row) => row.key === '000.01.21.H62')?.indicators.received).toBeGreaterThanOrEqual(1);
+  }, 180_000);
 });
