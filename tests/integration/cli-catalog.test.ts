@@ -108,7 +108,7 @@ describe('CLI seeding and the data-only procedure example', () => {
     const imported = await cli([
       'import',
       'procedures',
-      'examples/procedures/xac-nhan-tinh-trang-hon-nhan.json',
+      'examples/procedures/cai-chinh-ho-tich.json',
       '--checkpoint',
       join(dir, 'procedures.checkpoint.json'),
     ]);
@@ -117,17 +117,17 @@ describe('CLI seeding and the data-only procedure example', () => {
 
     const procedure = await call<{ workflow: { id: string }[]; fees: { amount: number }[] }>(
       'GET',
-      '/v1/procedures/VP-xac-nhan-tinh-trang-hon-nhan',
+      '/v1/procedures/VP-cai-chinh-ho-tich',
       { as: 'clerk.tichson' },
     );
     expect(procedure.status).toBe(200);
     expect(
       procedure.body.workflow.map((step) => step.id),
       JSON.stringify(procedure.body.workflow),
-    ).toEqual(['tiep-nhan', 'xac-minh', 'ky-giay']);
+    ).toEqual(['tiep-nhan', 'tham-tra', 'ky-trich-luc']);
 
     const submission = (form: Record<string, unknown>) => ({
-      procedureCode: 'VP-xac-nhan-tinh-trang-hon-nhan',
+      procedureCode: 'VP-cai-chinh-ho-tich',
       agencyCode: '000.01.21.H62',
       applicant: {
         kind: 'citizen',
@@ -142,12 +142,14 @@ describe('CLI seeding and the data-only procedure example', () => {
       as: 'citizen.binh',
       body: submission({
         applicant: { fullName: 'Phạm Thị Lan' },
-        maritalStatus: 'married',
-        purpose: 'ket-hon',
+        kind: 'doi-ten-tuy-thich',
+        record: 'Giấy khai sinh số 12, ngày 20/02/1995, UBND phường Tích Sơn',
+        change: 'Cải chính ngày sinh',
+        reason: 'Ghi sai khi đăng ký',
       }),
     });
     expect(wrong.status).toBe(400);
-    expect(wrong.body.errors.map((e) => e.path).join(' ')).toContain('maritalStatus');
+    expect(wrong.body.errors.map((e) => e.path).join(' ')).toContain('kind');
 
     const submitted = await call<{ id: string }>('POST', '/v1/dossiers', {
       as: 'citizen.binh',
@@ -158,9 +160,10 @@ describe('CLI seeding and the data-only procedure example', () => {
           dateOfBirth: '1995-02-14',
           residence: 'Phường Tích Sơn, TP Vĩnh Yên',
         },
-        maritalStatus: 'chua-ket-hon',
-        purpose: 'ket-hon',
-        marryTo: 'Đỗ Minh Quân',
+        kind: 'cai-chinh',
+        record: 'Giấy khai sinh số 12, ngày 20/02/1995, UBND phường Tích Sơn',
+        change: 'Cải chính ngày sinh từ 15/02/1995 thành 14/02/1995',
+        reason: 'Ghi sai khi đăng ký khai sinh',
       }),
     });
     expect(submitted.status, submitted.text).toBe(201);
