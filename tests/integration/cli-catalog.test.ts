@@ -203,7 +203,7 @@ describe('CLI seeding and the data-only procedure example', () => {
     ]);
     expect(exported.code, exported.stderr).toBe(0);
     const csv = await readFile(csvFile, 'utf8');
-    expect(csv.split('\n')[0]).toContain('procedureCode');
+    expect(csv.split('\n')[0]).toContain('procedure.code');
     expect(csv).toContain(submitted.body.id);
 
     await fetch(`${baseUrl()}/local/events/drain`, { method: 'POST' });
