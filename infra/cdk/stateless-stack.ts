@@ -100,7 +100,7 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
  * The rule table's patterns are EventBridge JSON (the local bus applies them as they are); CDK's
  * EventPattern spells the same top-level fields in camelCase and renders them back.
  */
-function toCdkEventPattern(pattern: EventRule['pattern']): EventPattern {
+export function toCdkEventPattern(pattern: EventRule['pattern']): EventPattern {
   const fields: Record<string, string> = {
     source: 'source',
     'detail-type': 'detailType',

@@ -7,6 +7,7 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventRules } from '#events/routing/rules.ts';
+import type { EventSubscriber } from '#events/routing/subscriber.ts';
 import { type Worker, workerById, workers } from '#functions/workers.ts';
 import { type DeadLetter, recordDeadLetter } from '#shared/events/dead-letters.ts';
 import { ENV } from '#shared/platform/env.ts';
@@ -60,24 +61,48 @@ export async function startLocalEvents(options: {
   checkpointFile?: string;
   /** Run scheduled workers on their local timers (tests run them on demand instead). */
   runSchedules?: boolean;
+  /** Vendors' subscribers (events/routing/subscriber.ts), routed like the platform's rules. */
+  subscribers?: readonly EventSubscriber[];
 }): Promise<LocalEvents> {
   const busName = `${options.prefix}-bus`;
   const bus = createLocalEventBus({
     busName,
     account: '000000000000',
     region: LOCAL_REGION,
-    rules: eventRules.map((rule) => ({
-      id: rule.id,
-      pattern: rule.pattern,
-      targets: [
-        {
-          id: rule.workerId,
-          invoke: async (event: EventBridgeEvent) => {
-            await (await loadWorker(workerById(rule.workerId)))(event);
+    rules: eventRules
+      .map((rule) => ({
+        id: rule.id,
+        pattern: rule.pattern,
+        targets: [
+          {
+            id: rule.workerId,
+            invoke: async (event: EventBridgeEvent) => {
+              await (await loadWorker(workerById(rule.workerId)))(event);
+            },
           },
-        },
-      ],
-    })),
+        ],
+      }))
+      .concat(
+        (options.subscribers ?? []).map((subscriber) => ({
+          id: `subscriber-${subscriber.id}`,
+          pattern: subscriber.pattern,
+          targets: [
+            {
+              id: subscriber.id,
+              invoke: async (event: EventBridgeEvent) => {
+                await (
+                  await loadWorker({
+                    id: `subscriber:${subscriber.id}`,
+                    entry: subscriber.entry,
+                    description: subscriber.description,
+                    trigger: { kind: 'event-rule' },
+                  })
+                )(event);
+              },
+            },
+          ],
+        })),
+      ),
     onDeadLetter: (entry) => recordDeadLetter(deadLetterOf(entry)),
   });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { EventSubscriber } from '#events/routing/subscriber.ts';
 import { apiFunctions } from '#functions/routes.ts';
 import { resetTokenVerifier } from '#shared/http/auth.ts';
 import { resetAwsClients } from '#shared/platform/aws-clients.ts';
@@ -47,6 +48,8 @@ export interface LocalPlatformOptions {
   issuerKeyFile?: string;
   /** Run scheduled workers on timers (default); tests turn this off and run them on demand. */
   runSchedules?: boolean;
+  /** Vendors' event subscribers (events/routing/subscriber.ts) to route on the local bus. */
+  subscribers?: readonly EventSubscriber[];
 }
 
 export interface LocalPlatform {
@@ -194,6 +197,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           ? { checkpointFile: join(resolve(options.persistDir), 'stream-checkpoints.json') }
           : {}),
         runSchedules: options.runSchedules ?? true,
+        ...(options.subscribers ? { subscribers: options.subscribers } : {}),
       });
       Object.assign(env, events.env);
       mark('events');

@@ -6,7 +6,9 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import vinhPhuc from '../provinces/vinh-phuc.ts';
 import { RUNTIME_FILE } from '../scripts/runtime-env.ts';
+import { withLocalUsers } from './local-users.ts';
 import { startLocalPlatform } from './platform.ts';
 
 // Lambdas run on Node 22; the SDK's notice about Node 20 support ending is not for local users.
@@ -32,11 +34,13 @@ try {
     port,
     host: process.env.HOST ?? '127.0.0.1',
     engines: values.external ? 'external' : 'local',
+    // Users added with `npm run cli -- users create` (.local-data/users.json), next to the demo users.
+    province: await withLocalUsers(vinhPhuc),
     ...(values.persist ? { persistDir: '.local-data' } : {}),
   });
   // Ops scripts (npm run audit:verify, events:replay …) find the running engines through this file.
   await mkdir('.local-data', { recursive: true });
-  await writeFile(RUNTIME_FILE, JSON.stringify(platform.env, null, 2));
+  await writeFile(RUNTIME_FILE, JSON.stringify({ ...platform.env, VNPP_API_URL: platform.baseUrl }, null, 2));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const url = platform.baseUrl.replace('127.0.0.1', 'localhost');
   console.log(`
