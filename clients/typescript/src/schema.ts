@@ -114,6 +114,43 @@ export interface paths {
         patch: operations["updateAgency"];
         trace?: never;
     };
+    "/v1/agencies/{code}/documents/incoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An agency’s inbox: by status, sender or overdue, period, type, urgency
+         * @description `due=overdue`: open documents past their due day, earliest due first; otherwise newest first.
+         */
+        get: operations["listIncomingDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{code}/documents/outgoing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An agency’s outgoing box: by status or recipient, period, type, urgency; newest first */
+        get: operations["listOutgoingDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agencies/{code}/dossiers": {
         parameters: {
             query?: never;
@@ -145,6 +182,252 @@ export interface paths {
         get: operations["listAuditRecords"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an agency’s certificates, or those expiring soon
+         * @description With `agencyCode` (default your own): that agency’s certificates, soonest expiry first. Province administrators and auditors may omit it together with `expiringWithinDays` to list every certificate of the province expiring within that many days.
+         */
+        get: operations["listCertificates"];
+        put?: never;
+        /**
+         * Register a signing certificate (personal, or the agency’s organization certificate)
+         * @description Checks that the certificate chains to a trusted root of the province (give intermediates in `chainPem`), is valid now, may sign (digitalSignature or nonRepudiation, not a CA) and is not revoked (`crlPem`, or the province’s CRLs). Staff register their own personal certificates; agency administrators register organization (seal) certificates. 409 when already registered.
+         */
+        post: operations["registerCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/certificates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a registered certificate */
+        get: operations["getCertificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Draft an outgoing document (văn bản đi) with its attachments
+         * @description Attachments are confirmed `document-attachment` uploads of the caller’s agency (POST /v1/files); exactly one is the main text, a PDF. Recipients are agencies of this province.
+         */
+        post: operations["draftDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An outgoing document with the status each recipient reported */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/attachments/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment of an outgoing document (302, or JSON with ?redirect=false) */
+        get: operations["downloadDocumentAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/edxml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The issued document as an edXML package (QCVN 102:2016), sealed by the agency
+         * @description MessageHeader, TraceHeaderList, the attachments in base64 and an enveloped XML signature (SHA-256) made with the agency’s seal key. Secret documents are refused (409).
+         */
+        get: operations["exportDocumentEdxml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Number the document in a registration book (sổ văn bản đi) and issue it
+         * @description Takes the next number of the agency’s book for the year: sequential, no gaps, no duplicates under concurrency. From `signed`, or from `approved` for a document signed on paper.
+         */
+        post: operations["issueDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask recipients to give back a sent document (status 13; they answer 15 or 16) */
+        post: operations["recallDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an issued document electronically to its recipients
+         * @description Each recipient agency gets an incoming document and reports its status codes back. Secret documents (confidentiality other than `normal`) are refused with 409: they are never sent electronically.
+         */
+        post: operations["sendDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the leader’s digital signature of the approved main text
+         * @description Sign the main PDF with the personal signing API (POST /v1/signatures → POST /v1/signatures/{id}/complete), then pass the signed file here. The file is verified: TOTAL_PASSED, a personal certificate, and the approved main text unchanged as the signed revision’s prefix.
+         */
+        post: operations["signDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a draft through review: submit (to the leader), return (to the drafter), approve */
+        post: operations["transitionDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct or replace a sent document (new revision; recipients answer 15 or 16) */
+        post: operations["updateDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/documents/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive an edXML package from an external system into the caller’s inbox
+         * @description Give the package inline (`edxml`, up to 1 MiB) or as a confirmed `document-attachment` upload of type application/xml (`fileId`). Its structure and enveloped signature (against the trusted roots) are verified; a malformed, unsigned or tampered package is refused (400) and nothing is stored. Otherwise it becomes an incoming document (status received) with its attachments stored as files.
+         */
+        post: operations["importEdxml"];
         delete?: never;
         options?: never;
         head?: never;
@@ -200,6 +483,23 @@ export interface paths {
          * @description Every agency of the dossier’s workflow reads its attachments, also outside the uploader’s agency tree.
          */
         get: operations["downloadDossierAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dossiers/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every payment request of a dossier, oldest first */
+        get: operations["listDossierPayments"];
         put?: never;
         post?: never;
         delete?: never;
@@ -322,6 +622,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incoming-documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incoming document with the actions the caller may take */
+        get: operations["getIncomingDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incoming-documents/{id}/attachments/{fileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment of an incoming document (302, or JSON with ?redirect=false) */
+        get: operations["downloadIncomingAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incoming-documents/{id}/request-answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept (15) or refuse (16) the sender’s recall or update */
+        post: operations["answerDocumentRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incoming-documents/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Act on an incoming document: register (next số đến), reject, assign, start, complete
+         * @description Each step reports its status code to the sender: 03, 02, 04, 05, 06.
+         */
+        post: operations["transitionIncomingDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/dossiers": {
         parameters: {
             query?: never;
@@ -353,6 +724,171 @@ export interface paths {
         get: operations["listNationalPortalRecords"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request payment of a dossier’s fees through a gateway (idempotent per dossier and purpose)
+         * @description Amounts come from the procedure’s fee lines (integer VND). A live request (pending and unexpired, or paid) for the same dossier and purpose is answered again with 200; after a failed, expired or cancelled attempt a new one is made (201). Send the payer to `redirectUrl`.
+         */
+        post: operations["createPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment and its status */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending payment (the payer gave up, or chose another gateway) */
+        post: operations["cancelPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The electronic receipt (PDF) of a paid payment: 302 to a short-lived link, or JSON with ?redirect=false */
+        get: operations["downloadPaymentReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a paid payment through its gateway (a leader of the collecting agency) */
+        post: operations["refundPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/callbacks/{gateway}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gateway callback sent as a GET with a signed query string (VNPay IPN)
+         * @description Signed per protocol and checked over the raw payload; answered in the protocol’s own format (VNPay: HTTP 200 `{RspCode, Message}`; national platform: `{MaLoi, MoTa}`). Replays change nothing.
+         */
+        get: operations["paymentCallbackGet"];
+        put?: never;
+        /**
+         * Gateway callback sent as a POST (national payment platform: JSON with a signature header)
+         * @description Signed per protocol and checked over the raw payload; answered in the protocol’s own format (VNPay: HTTP 200 `{RspCode, Message}`; national platform: `{MaLoi, MoTa}`). Replays change nothing.
+         */
+        post: operations["paymentCallbackPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/gateways": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payment gateways of this province */
+        get: operations["listPaymentGateways"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/reconciliations/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reconciliation reports of a day: missing, extra and mismatched transactions per gateway */
+        get: operations["getPaymentReconciliation"];
+        put?: never;
+        /** Reconcile a day again now (after a late statement); the daily job does it at 02:00 */
+        post: operations["runPaymentReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/payments/sandbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Local sandbox gateway: a page to pay, fail, lose the callback or abandon (404 unless configured) */
+        get: operations["paymentSandboxPage"];
+        put?: never;
+        /** Local sandbox gateway: the tester’s choice (form post); delivers the signed callback */
+        post: operations["paymentSandboxAction"];
         delete?: never;
         options?: never;
         head?: never;
@@ -501,6 +1037,123 @@ export interface paths {
         get: operations["getPaymentReport"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/seal-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bind an agency’s seal to its KMS key and organization certificate
+         * @description The agency seal signs in AWS with an asymmetric KMS key (ECC_NIST_P256 or RSA_2048, SIGN_VERIFY, tagged vnpp:purpose=agency-seal) whose organization certificate the Government CA issued. This records which key and certificate seal for the agency (a new binding replaces the previous one). The certificate is checked like a registration. The local runtime seals with its test PKI instead.
+         */
+        post: operations["bindSealKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a two-phase personal signature on a PDF: get the data to sign
+         * @description Adds a signature field (and with `stamp` a visible stamp: signer, agency, time) to the PDF as an incremental update and answers `dataToSign` (DER CMS signed attributes, base64; sign with SHA-256 on your token, SIM-PKI or remote signing service), its digest, and the document digest. Complete with POST /v1/signatures/{id}/complete before `expiresAt` (15 minutes).
+         */
+        post: operations["startSigning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signatures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get your signing session */
+        get: operations["getSigning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signatures/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a two-phase signature: embed the signature and store the signed PDF
+         * @description Send `signatureValue` (over `dataToSign`) or a whole `cms` made by your device. It must be made with the session’s certificate over this session’s data (400 `signature-mismatch` otherwise). The signed PDF becomes a new file (`signedFileId`). 409 when the session expired (`session-expired`) or was completed.
+         */
+        post: operations["completeSigning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signatures/seal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply the agency seal to a stored file
+         * @description PDFs get a PAdES-B signature of the agency’s organization certificate as an incremental update (earlier signatures stay valid); other files get a detached CMS (.p7s). The result is a new file.
+         */
+        post: operations["sealFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signatures/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the signatures of a PDF, or a detached signature
+         * @description A report per signature (signer, signing time, integrity, chain to a trusted root, validity at signing time, revocation) and an overall TOTAL_PASSED | TOTAL_FAILED | INDETERMINATE (ETSI EN 319 102-1).
+         */
+        post: operations["verifySignatures"];
         delete?: never;
         options?: never;
         head?: never;
@@ -662,6 +1315,76 @@ export interface components {
             requestId: string;
             seq: number;
         };
+        BindSealKey: {
+            agencyCode: string;
+            certificatePem: string;
+            chainPem?: string[];
+            kmsKeyId: string;
+        };
+        /** @description A registered signing certificate */
+        Certificate: {
+            agencyCode: string;
+            certificatePem: string;
+            chainPem: string[];
+            /** Format: date-time */
+            createdAt: string;
+            fingerprint: string;
+            /** Format: uuid */
+            id: string;
+            issuer: string;
+            /** @enum {string} */
+            kind: "personal" | "organization";
+            /** Format: date-time */
+            notAfter: string;
+            /** Format: date-time */
+            notBefore: string;
+            ownerSub?: string;
+            ownerUsername?: string;
+            /** @enum {string} */
+            revocation: "good" | "unknown";
+            serialNumber: string;
+            subject: {
+                commonName: string;
+                dn: string;
+                organization?: string;
+            };
+            version: number;
+        };
+        CompletedSigning: {
+            agencyCode: string;
+            /** Format: uuid */
+            certificateId: string;
+            /** Format: date-time */
+            completedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+            dataToSign: string;
+            dataToSignDigest: string;
+            /** @constant */
+            digestAlgorithm: "SHA-256";
+            documentDigest: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            fileId: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "outgoing-document" | "result" | "receipt" | "copy" | "other";
+            signature: components["schemas"]["SignatureReport"];
+            /** @enum {string} */
+            signatureAlgorithm: "RSASSA_PKCS1_V1_5_SHA_256" | "ECDSA_SHA_256";
+            /** Format: uuid */
+            signedFileId: string;
+            /** @enum {string} */
+            status: "prepared" | "completed";
+        };
+        CompleteSigning: {
+            /** Format: base64 */
+            cms?: string;
+            /** Format: base64 */
+            signatureValue?: string;
+        };
         CreateAgency: {
             address?: string;
             code: string;
@@ -674,6 +1397,15 @@ export interface components {
             shortName?: string;
             /** Format: uri */
             website?: string;
+        };
+        CreatePayment: {
+            /** Format: uuid */
+            dossierId: string;
+            gateway: string;
+            /** @default fees */
+            purpose: string;
+            /** Format: uri */
+            returnUrl?: string;
         };
         CreateProcedure: {
             code: string;
@@ -700,7 +1432,7 @@ export interface components {
         CreateSubscription: {
             agencyCode?: string;
             description?: string;
-            eventTypes: ("AgencyCreated" | "AgencyUpdated" | "AgencyDeleted" | "DossierSubmitted" | "DossierStatusChanged" | "DossierRated" | "DossierDueSoon" | "DossierOverdue" | "FileConfirmed" | "ProcedurePublished")[];
+            eventTypes: ("AgencyCreated" | "AgencyUpdated" | "AgencyDeleted" | "DossierSubmitted" | "DossierStatusChanged" | "DossierRated" | "DossierDueSoon" | "DossierOverdue" | "FileConfirmed" | "ProcedurePublished" | "DocumentIssued" | "DocumentSent" | "DocumentChangeRequested" | "DocumentStatusReported" | "IncomingDocumentReceived" | "IncomingDocumentRegistered" | "IncomingDocumentCompleted" | "PaymentRequested" | "PaymentPaid" | "PaymentFailed" | "PaymentExpired" | "PaymentCancelled" | "PaymentRefunded" | "SignatureCompleted" | "CertificateRegistered")[];
             /** @enum {string} */
             scope?: "agency" | "province";
             url: string;
@@ -819,6 +1551,14 @@ export interface components {
                 note: string;
                 to?: string;
             }[];
+            payment?: {
+                amount: number;
+                code: string;
+                paidAt?: string;
+                paymentId: string;
+                refundedAt?: string;
+                status: string;
+            };
             procedure: {
                 code: string;
                 field: string;
@@ -887,6 +1627,39 @@ export interface components {
             expiresAt: string;
             url: string;
         };
+        /** @description A new outgoing document (draft) */
+        DraftDocument: {
+            attachments: {
+                /** Format: uuid */
+                fileId: string;
+                /** @default false */
+                main: boolean;
+            }[];
+            /**
+             * @default normal
+             * @enum {string}
+             */
+            confidentiality: "normal" | "confidential" | "secret" | "top-secret";
+            content?: string;
+            issuePlace?: string;
+            notation: string;
+            recipients: string[];
+            replyDueDate?: string;
+            signer: {
+                /** @enum {string} */
+                competence?: "TM." | "KT." | "TL." | "TUQ." | "Q.";
+                fullName: string;
+                position: string;
+            };
+            subject: string;
+            /** @enum {string} */
+            type: "NQ" | "QD" | "CT" | "QC" | "TB" | "HD" | "KH" | "BC" | "TTr" | "CV" | "CD" | "GM";
+            /**
+             * @default normal
+             * @enum {string}
+             */
+            urgency: "normal" | "urgent" | "very-urgent" | "flash";
+        };
         /** @description A fee (phí) or charge (lệ phí) in integer VND */
         FeeLine: {
             amount: number;
@@ -941,6 +1714,88 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "degraded";
             version: string;
+        };
+        /** @description An incoming document (văn bản đến) */
+        IncomingDocument: {
+            agencyCode: string;
+            assignment?: {
+                assignee?: string;
+                at: string;
+                by: string;
+                note?: string;
+                unit: string;
+            };
+            attachments: {
+                contentType: string;
+                /** Format: uuid */
+                fileId: string;
+                fileName: string;
+                main: boolean;
+                sha256: string;
+                size: number;
+            }[];
+            book?: string;
+            completedAt?: string;
+            content?: string;
+            dueDate?: string;
+            history: {
+                action: string;
+                at: string;
+                by: string;
+                code?: string;
+                note?: string;
+            }[];
+            /** Format: uuid */
+            id: string;
+            incomingNumber?: number;
+            issuedDate: string;
+            issuePlace?: string;
+            notation: string;
+            number: number;
+            numberNotation: string;
+            overdue?: boolean;
+            pendingRequest?: {
+                /** @enum {string} */
+                kind: "recall" | "update";
+                reason: string;
+                requestedAt: string;
+                revision: number;
+            };
+            receivedAt: string;
+            registeredAt?: string;
+            rejection?: {
+                at: string;
+                reason: string;
+            };
+            replyDueDate?: string;
+            signer: {
+                /** @enum {string} */
+                competence?: "TM." | "KT." | "TL." | "TUQ." | "Q.";
+                fullName: string;
+                position: string;
+            };
+            source: {
+                /** @enum {string} */
+                channel: "internal" | "edxml";
+                documentId: string;
+                organId: string;
+                organName: string;
+                revision: number;
+            };
+            /** @enum {string} */
+            status: "received" | "rejected" | "registered" | "assigned" | "processing" | "completed" | "recalled";
+            subject: string;
+            /** @enum {string} */
+            type: "NQ" | "QD" | "CT" | "QC" | "TB" | "HD" | "KH" | "BC" | "TTr" | "CV" | "CD" | "GM";
+            updatedAt: string;
+            /** @enum {string} */
+            urgency: "normal" | "urgent" | "very-urgent" | "flash";
+            version: number;
+            year?: number;
+        };
+        IncomingDocumentDetail: {
+            allowedActions: string[];
+            document: components["schemas"]["IncomingDocument"];
         };
         /** @description DongBoHoSoMC: the whole dossier as the national portal holds it */
         NationalPortalDossierSync: {
@@ -1012,6 +1867,161 @@ export interface components {
             /** @enum {string} */
             service: "DongBoHoSoMC" | "CapNhatTienDoHoSoMC";
         };
+        /** @description An outgoing document (văn bản đi) */
+        OutgoingDocument: {
+            agencyCode: string;
+            agencyName: string;
+            attachments: {
+                contentType: string;
+                /** Format: uuid */
+                fileId: string;
+                fileName: string;
+                main: boolean;
+                sha256: string;
+                size: number;
+            }[];
+            book?: string;
+            /** @enum {string} */
+            confidentiality: "normal" | "confidential" | "secret" | "top-secret";
+            content?: string;
+            createdAt: string;
+            draftedBy: string;
+            /** Format: uuid */
+            id: string;
+            issuedAt?: string;
+            issuedDate?: string;
+            issuePlace?: string;
+            notation: string;
+            number?: number;
+            numberNotation?: string;
+            recipients: string[];
+            replyDueDate?: string;
+            revision: number;
+            sealed?: boolean;
+            sentAt?: string;
+            signature?: {
+                fileId: string;
+                serialNumber: string;
+                signerName: string;
+                signingTime?: string;
+            };
+            signedDigitally: boolean;
+            signer: {
+                /** @enum {string} */
+                competence?: "TM." | "KT." | "TL." | "TUQ." | "Q.";
+                fullName: string;
+                position: string;
+            };
+            /** @enum {string} */
+            status: "draft" | "in-review" | "approved" | "signed" | "issued";
+            subject: string;
+            /** @enum {string} */
+            type: "NQ" | "QD" | "CT" | "QC" | "TB" | "HD" | "KH" | "BC" | "TTr" | "CV" | "CD" | "GM";
+            updatedAt: string;
+            /** @enum {string} */
+            urgency: "normal" | "urgent" | "very-urgent" | "flash";
+            version: number;
+            year?: number;
+        };
+        OutgoingDocumentDetail: {
+            allowedActions: string[];
+            document: components["schemas"]["OutgoingDocument"];
+            recipients: components["schemas"]["RecipientStatus"][];
+        };
+        Payment: {
+            agencyCode: string;
+            amount: number;
+            cancelledAt?: string;
+            code: string;
+            createdAt: string;
+            /** @constant */
+            currency: "VND";
+            /** @enum {string} */
+            dossierChannel: "online" | "counter";
+            dossierCode: string | null;
+            dossierId: string;
+            expiredAt?: string;
+            expiresAt: string;
+            failedAt?: string;
+            failureCode?: string;
+            field: string;
+            gateway: string;
+            gatewayTransactionId?: string;
+            id: string;
+            lines: {
+                amount: number;
+                code: string;
+                /** @enum {string} */
+                kind: "fee" | "charge";
+                name: string;
+            }[];
+            ownerSub: string | null;
+            paidAt?: string;
+            payer: {
+                idType: string;
+                name: string;
+            };
+            procedureCode: string;
+            procedureName: string;
+            protocol: string;
+            purpose: string;
+            receipt?: {
+                issuedAt: string;
+                number: string;
+                sealed: boolean;
+                size: number;
+            };
+            redirectUrl: string;
+            refund?: {
+                amount: number;
+                at: string;
+                gatewayReference: string;
+                reason: string;
+            };
+            /** @enum {string} */
+            settledBy?: "callback" | "recheck" | "expiry" | "request";
+            /** @enum {string} */
+            status: "pending" | "paid" | "failed" | "expired" | "cancelled" | "refunded";
+            updatedAt: string;
+            version: number;
+        };
+        PaymentReconciliation: {
+            day: string;
+            duplicates: string[];
+            extra: {
+                amount: number;
+                code: string;
+                transactionId: string;
+            }[];
+            extraKnown: {
+                code: string;
+                paymentId: string;
+                status: string;
+            }[];
+            gateway: string;
+            generatedAt: string;
+            issues: {
+                line: number;
+                message: string;
+            }[];
+            matched: number;
+            mismatched: {
+                code: string;
+                fields: {
+                    field: string;
+                    ours: string;
+                    theirs: string;
+                }[];
+                paymentId: string;
+            }[];
+            missing: {
+                amount: number;
+                code: string;
+                paymentId: string;
+            }[];
+            statementFound: boolean;
+            statementKey: string;
+        };
         /** @description RFC 9457 problem details. `type` is stable per kind of error; `errors` lists field issues. */
         Problem: {
             detail: string;
@@ -1063,6 +2073,27 @@ export interface components {
             /** @enum {string} */
             status: "submitted" | "received" | "processing" | "awaiting-supplement" | "approved" | "released" | "returned" | "denied" | "cancelled";
         };
+        /** @description What one recipient did with a sent document */
+        RecipientStatus: {
+            code: ("13" | "15" | "16" | "01" | "02" | "03" | "04" | "05" | "06") | null;
+            /** Format: uuid */
+            documentId: string;
+            history: {
+                at: string;
+                /** @enum {string} */
+                code: "13" | "15" | "16" | "01" | "02" | "03" | "04" | "05" | "06";
+                reason?: string;
+            }[];
+            incomingId: string | null;
+            recipientAgency: string;
+            sentAt: string;
+            status: string | null;
+        };
+        RegisterCertificate: {
+            certificatePem: string;
+            chainPem?: string[];
+            crlPem?: string;
+        };
         /** @description Indicators of the agencies in scope over [from, to] (Vietnam days), total and by group. A rate is {numerator, denominator, percent}: percent = numerator / denominator × 100 rounded half up to 2 decimals, null when the denominator is 0. */
         Report: {
             agency: {
@@ -1112,6 +2143,107 @@ export interface components {
             name: string;
             note?: string;
             original: boolean;
+        };
+        SealedFile: {
+            /** @enum {string} */
+            format: "pades" | "cades";
+            /** Format: uuid */
+            signedFileId: string;
+            signer: {
+                commonName: string;
+                /** @enum {string} */
+                kind: "personal" | "organization";
+                organization?: string;
+                serialNumber: string;
+            };
+        };
+        SealFile: {
+            /** Format: uuid */
+            fileId: string;
+            location?: string;
+            /** @enum {string} */
+            purpose?: "outgoing-document" | "result" | "receipt" | "copy" | "other";
+            reason: string;
+        };
+        SealKeyBinding: {
+            agencyCode: string;
+            /** Format: date-time */
+            boundAt: string;
+            certificate: {
+                commonName: string;
+                /** Format: date-time */
+                notAfter: string;
+                serialNumber: string;
+            };
+            kmsKeyId: string;
+        };
+        /** @description One signature’s verdict (ETSI EN 319 102-1) */
+        SignatureReport: {
+            chainTrusted: boolean;
+            coversWholeDocument?: boolean;
+            /** @enum {string} */
+            indication: "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE";
+            integrity: boolean;
+            /** @enum {string} */
+            revocation: "good" | "revoked" | "unknown";
+            signedRevisionLength?: number;
+            signer: {
+                commonName: string;
+                /** @enum {string} */
+                kind: "personal" | "organization";
+                organization?: string;
+                serialNumber: string;
+            };
+            signingTime?: string;
+            validAtSigningTime: boolean;
+        };
+        /** @description A two-phase signing session */
+        SigningSession: {
+            agencyCode: string;
+            /** Format: uuid */
+            certificateId: string;
+            /** Format: date-time */
+            completedAt?: string;
+            /** Format: date-time */
+            createdAt: string;
+            dataToSign: string;
+            dataToSignDigest: string;
+            /** @constant */
+            digestAlgorithm: "SHA-256";
+            documentDigest: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            fileId: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "outgoing-document" | "result" | "receipt" | "copy" | "other";
+            /** @enum {string} */
+            signatureAlgorithm: "RSASSA_PKCS1_V1_5_SHA_256" | "ECDSA_SHA_256";
+            /** Format: uuid */
+            signedFileId?: string;
+            /** @enum {string} */
+            status: "prepared" | "completed";
+        };
+        StartSigning: {
+            /** Format: uuid */
+            certificateId?: string;
+            /** Format: uuid */
+            fileId: string;
+            location?: string;
+            /** @enum {string} */
+            purpose?: "outgoing-document" | "result" | "receipt" | "copy" | "other";
+            reason: string;
+            stamp?: {
+                page?: number;
+                rect?: [
+                    number,
+                    number,
+                    number,
+                    number
+                ];
+            };
         };
         /** @description `receiving`: the agency that received the dossier; `ancestor`: its ancestor at `level`; `fixed`: `agencyCode` */
         StepAgency: {
@@ -1241,7 +2373,7 @@ export interface components {
         };
         UpdateSubscription: {
             description?: string | null;
-            eventTypes?: ("AgencyCreated" | "AgencyUpdated" | "AgencyDeleted" | "DossierSubmitted" | "DossierStatusChanged" | "DossierRated" | "DossierDueSoon" | "DossierOverdue" | "FileConfirmed" | "ProcedurePublished")[];
+            eventTypes?: ("AgencyCreated" | "AgencyUpdated" | "AgencyDeleted" | "DossierSubmitted" | "DossierStatusChanged" | "DossierRated" | "DossierDueSoon" | "DossierOverdue" | "FileConfirmed" | "ProcedurePublished" | "DocumentIssued" | "DocumentSent" | "DocumentChangeRequested" | "DocumentStatusReported" | "IncomingDocumentReceived" | "IncomingDocumentRegistered" | "IncomingDocumentCompleted" | "PaymentRequested" | "PaymentPaid" | "PaymentFailed" | "PaymentExpired" | "PaymentCancelled" | "PaymentRefunded" | "SignatureCompleted" | "CertificateRegistered")[];
             /** @enum {string} */
             status?: "active" | "paused";
             url?: string;
@@ -1261,6 +2393,23 @@ export interface components {
                 method: "PUT";
                 url: string;
             };
+        };
+        VerificationReport: {
+            /** @enum {string} */
+            indication: "TOTAL_PASSED" | "TOTAL_FAILED" | "INDETERMINATE";
+            signatures: components["schemas"]["SignatureReport"][];
+        };
+        VerifySignatures: {
+            /** Format: base64 */
+            content?: string;
+            /** Format: uuid */
+            fileId?: string;
+            /** Format: base64 */
+            pdf?: string;
+            /** Format: base64 */
+            signature?: string;
+            /** Format: uuid */
+            signatureFileId?: string;
         };
         WorkflowStep: {
             agency: components["schemas"]["StepAgency"];
@@ -1878,6 +3027,173 @@ export interface operations {
             };
         };
     };
+    listIncomingDocuments: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                due?: "overdue";
+                from?: string;
+                limit?: number;
+                sender?: string;
+                status?: "received" | "rejected" | "registered" | "assigned" | "processing" | "completed" | "recalled";
+                to?: string;
+                type?: "NQ" | "QD" | "CT" | "QC" | "TB" | "HD" | "KH" | "BC" | "TTr" | "CV" | "CD" | "GM";
+                urgency?: "normal" | "urgent" | "very-urgent" | "flash";
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of incoming documents */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IncomingDocument"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOutgoingDocuments: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                recipient?: string;
+                status?: "draft" | "in-review" | "approved" | "signed" | "issued";
+                to?: string;
+                type?: "NQ" | "QD" | "CT" | "QC" | "TB" | "HD" | "KH" | "BC" | "TTr" | "CV" | "CD" | "GM";
+                urgency?: "normal" | "urgent" | "very-urgent" | "flash";
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of documents */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OutgoingDocument"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listAgencyDossiers: {
         parameters: {
             query: {
@@ -2008,6 +3324,1361 @@ export interface operations {
             };
             /** @description The caller lacks the role, or the resource belongs to another agency */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCertificates: {
+        parameters: {
+            query?: {
+                agencyCode?: string;
+                expiringWithinDays?: number;
+                kind?: "personal" | "organization";
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Certificates */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Certificate"][];
+                    };
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    registerCertificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterCertificate"];
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCertificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Certificate"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    draftDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftDocument"];
+            };
+        };
+        responses: {
+            /** @description The draft */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document (ETag = version) */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocumentDetail"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadDocumentAttachment: {
+        parameters: {
+            query?: {
+                redirect?: "true" | "false";
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                fileId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Redirect to the link */
+            302: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportDocumentEdxml: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The edXML package */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issueDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    book?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The issued document */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recallDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    recipients?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Asked */
+            202: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sent; delivery to the inboxes follows through events */
+            202: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        document: components["schemas"]["OutgoingDocument"];
+                        sentTo: string[];
+                    };
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    signedFileId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The signed document */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transitionDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "submit" | "return" | "approve";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The document after the action */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attachments?: {
+                        /** Format: uuid */
+                        fileId: string;
+                        /** @default false */
+                        main?: boolean;
+                    }[];
+                    content?: string;
+                    reason: string;
+                    recipients?: string[];
+                    replyDueDate?: string;
+                    subject?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new revision, offered to the recipients */
+            202: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutgoingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importEdxml: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    edxml?: string;
+                    /** Format: uuid */
+                    fileId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The incoming document */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncomingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2236,6 +4907,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDossierPayments: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Payments */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Payment"][];
+                    };
+                };
             };
             /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
             400: {
@@ -2847,6 +5591,414 @@ export interface operations {
             };
         };
     };
+    getIncomingDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incoming document (ETag = version) */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncomingDocumentDetail"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadIncomingAttachment: {
+        parameters: {
+            query?: {
+                redirect?: "true" | "false";
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                fileId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Redirect to the link */
+            302: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    answerDocumentRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accept: boolean;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The document after the answer */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncomingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transitionIncomingDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag from a previous read; the write fails with 412 if the resource changed. */
+                "if-match"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    action: "register";
+                    book?: string;
+                } | {
+                    /** @constant */
+                    action: "reject";
+                    reason: string;
+                } | {
+                    /** @constant */
+                    action: "assign";
+                    assignee?: string;
+                    dueDate?: string;
+                    note?: string;
+                    unit: string;
+                } | {
+                    /** @constant */
+                    action: "start";
+                    note?: string;
+                } | {
+                    /** @constant */
+                    action: "complete";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The document after the action */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncomingDocument"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match does not match the current ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listMyDossiers: {
         parameters: {
             query?: {
@@ -2962,6 +6114,870 @@ export interface operations {
             };
             /** @description The caller lacks the role, or the resource belongs to another agency */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePayment"];
+            };
+        };
+        responses: {
+            /** @description The live request of this dossier and purpose */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description A new payment request */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The payment (ETag = version) */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancelPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadPaymentReceipt: {
+        parameters: {
+            query?: {
+                redirect?: "true" | "false";
+            };
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description Redirect to the link */
+            302: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refundPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    amount?: number;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Refunded */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentCallbackGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                gateway: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The protocol’s answer */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentCallbackPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                gateway: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The protocol’s answer */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPaymentGateways: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Gateway ids to create payments with */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            displayName?: string;
+                            id: string;
+                            protocol: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPaymentReconciliation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One report per gateway */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        date: string;
+                        items: components["schemas"]["PaymentReconciliation"][];
+                    };
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runPaymentReconciliation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new reports */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        date: string;
+                        items: components["schemas"]["PaymentReconciliation"][];
+                    };
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentSandboxPage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No sandbox in this stack, or no such payment */
+            404: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    paymentSandboxAction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description HTML page with the result */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No sandbox in this stack, or no such payment */
+            404: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3641,6 +7657,576 @@ export interface operations {
             };
             /** @description The caller lacks the role, or the resource belongs to another agency */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bindSealKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BindSealKey"];
+            };
+        };
+        responses: {
+            /** @description Bound */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SealKeyBinding"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startSigning: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartSigning"];
+            };
+        };
+        responses: {
+            /** @description The session and its data to sign */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningSession"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSigning: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningSession"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    completeSigning: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompleteSigning"];
+            };
+        };
+        responses: {
+            /** @description Signed; the signed PDF is `signedFileId` */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletedSigning"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sealFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes this POST safe to retry: a replay within 24 h returns the stored response. */
+                "idempotency-key"?: string;
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SealFile"];
+            };
+        };
+        responses: {
+            /** @description Sealed */
+            201: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SealedFile"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backend is temporarily unavailable; retry with backoff */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifySignatures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Correlation id; echoed in the response and in every log line. Generated when absent. */
+                "x-request-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifySignatures"];
+            };
+        };
+        responses: {
+            /** @description The verification report */
+            200: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationReport"];
+                };
+            };
+            /** @description Invalid input (validation-error, malformed-json, invalid-cursor) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller lacks the role, or the resource belongs to another agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1048576 bytes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
