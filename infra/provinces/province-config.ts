@@ -45,7 +45,14 @@ const days = (min: number, max: number) => z.number().check(z.int(), z.minimum(m
  */
 export const PaymentGateway = z.strictObject({
   id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'A gateway id is a lowercase slug')),
-  protocol: z.enum(['paygov', 'vnpay']),
+  /**
+   * `paygov`, `vnpay`, or the protocol of a vendor adapter registered with `registerGatewayProtocol`
+   * (docs/extending.md § 3; the sandbox gateway is local only).
+   */
+  protocol: z.string().check(
+    z.regex(/^[a-z][a-z0-9-]{1,30}$/, 'A gateway protocol is a lowercase name'),
+    z.refine((protocol) => protocol !== 'sandbox', 'The sandbox gateway is local only'),
+  ),
   /** Secrets Manager secret *name* (not its value), under `vnpp/<province code>/payment/`. */
   secretName: z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'A Secrets Manager secret name')),
   /** The merchant / service code the gateway assigned to the province (not secret). */

@@ -4,6 +4,7 @@
  *   seal keys are local ECDSA keys, the trusted root is the local root, its CRL is known.
  * - SIGNING_PROVIDER=kms (AWS, the default): seal keys are asymmetric KMS keys bound to agencies in
  *   the certificate registry (./kms-key.ts); trusted roots are SIGNING_TRUSTED_ROOTS (PEM bundle).
+ * - SIGNING_PROVIDER=<name>: a vendor's provider registered with `registerSealKeyProvider`.
  */
 import { now } from '../platform/clock.ts';
 import { ENV, optionalEnv, requireEnv } from '../platform/env.ts';
@@ -89,7 +90,22 @@ export function createSigning(
   };
 }
 
+/** Builds a vendor's seal-key provider (an HSM, a remote signing service, a key store). */
+export type SealKeyProviderFactory = () => SealKeyProvider | Promise<SealKeyProvider>;
+
+const vendorProviders = new Map<string, SealKeyProviderFactory>();
+
 let cached: { key: string; signing: Signing } | undefined;
+
+/**
+ * Registers a vendor's seal-key provider under a name, chosen with SIGNING_PROVIDER=<name>
+ * (docs/extending.md § 4). `local` and `kms` are the platform's own and cannot be replaced.
+ */
+export function registerSealKeyProvider(name: string, factory: SealKeyProviderFactory): void {
+  if (name === 'local' || name === 'kms') throw new Error(`The ${name} signing provider is built in`);
+  vendorProviders.set(name, factory);
+  if (cached?.key.startsWith(`${name}:`)) cached = undefined;
+}
 
 /** The signing capability for this environment (one per process and configuration). */
 export function signingCapability(): Signing {
@@ -104,8 +120,12 @@ export function signingCapability(): Signing {
     const pending = kmsProvider();
     pending.catch(() => undefined);
     signing = createSigning(pending);
+  } else if (vendorProviders.has(provider)) {
+    const pending = Promise.resolve().then(vendorProviders.get(provider)!);
+    pending.catch(() => undefined);
+    signing = createSigning(pending);
   } else {
-    throw new Error(`SIGNING_PROVIDER must be local or kms, not ${provider}`);
+    throw new Error(`SIGNING_PROVIDER must be local, kms or a registered provider, not ${provider}`);
   }
   cached = { key, signing };
   return signing;

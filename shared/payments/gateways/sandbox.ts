@@ -4,7 +4,7 @@
  * pay while losing the callback, or abandon. Its callback is a POST of JSON signed with
  * HMAC-SHA256 over the raw body (`x-sandbox-signature`, hex); its status query reads the outcome
  * the tester chose (the sandbox ledger), so the re-check job can be tried locally too.
- * Never configured in a deployed stack (the province file only accepts paygov and vnpay).
+ * Never configured in a deployed stack (the province file refuses the sandbox protocol).
  */
 import * as z from 'zod/mini';
 import type { GatewaySettings } from '../config.ts';
