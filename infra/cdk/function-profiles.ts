@@ -30,6 +30,11 @@ export interface FunctionProfile {
   readonly publishEvents?: boolean;
   /** May read the payment-gateway secrets named in the province file (PAYMENT_GATEWAYS). */
   readonly paymentGatewaySecrets?: boolean;
+  /**
+   * Signs with the agency seal keys: `kms:Sign` on the KMS keys listed in the province file
+   * (`deployment.signing.sealKeyArns`, exact ARNs) and the trusted roots file beside the bundle.
+   */
+  readonly sealKeys?: boolean;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
   readonly bundleFiles?: BundleFiles | readonly BundleFiles[];
@@ -84,6 +89,7 @@ const receiptProfile: FunctionProfile = {
   memorySize: 1024,
   timeoutSeconds: 60,
   bundleFiles: [dejavuFonts(RECEIPT_FONT_FILES)],
+  sealKeys: true,
   environment: {
     [RECEIPT_FONT_ENV]: `${LAMBDA_TASK_ROOT}/${FONT_DIR}/${RECEIPT_FONT_FILES[0]}`,
     SIGNING_PROVIDER: 'kms',
@@ -124,8 +130,7 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     buckets: { files: 'read-write' },
     memorySize: 1024,
     timeoutSeconds: 29,
-    // Not yet granted: kms:Sign on the agency seal keys (see docs/signatures.md, "Open items"); the
-    // seal on issued PDFs and the edXML signature need it in AWS.
+    sealKeys: true,
     environment: { SIGNING_PROVIDER: 'kms' },
   },
   audit: {
@@ -159,7 +164,7 @@ export const apiFunctionProfiles: Readonly<Record<string, FunctionProfile>> = {
     buckets: { files: 'read-write' },
     memorySize: 1024,
     timeoutSeconds: 29,
-    // Not yet granted: kms:Sign on the agency seal keys (see docs/signatures.md, "Open items").
+    sealKeys: true,
     environment: { SIGNING_PROVIDER: 'kms' },
   },
 };

@@ -7,6 +7,7 @@
  * `apiFunctions`, one route per operation, the Cognito JWT authorizer on every route except the
  * ones the route table declares public, with their reason.
  */
+import { basename, dirname, join } from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -25,6 +26,7 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { type EventPattern, Schedule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -36,6 +38,7 @@ import { workers as declaredWorkers, type Worker } from '#functions/workers.ts';
 import { isPublic } from '#shared/http/route.ts';
 import { NATIONAL_PORTAL_ENV } from '#shared/national-portal/config.ts';
 import { ENV } from '#shared/platform/env.ts';
+import { SIGNING_ENV } from '#shared/signing/index.ts';
 import type { ProvinceConfig, ProvinceDeployment } from '../provinces/province-config.ts';
 import { buckets, mainTable, tables } from '../resources.ts';
 import { DomainFunction, type Invocation } from './constructs/domain-function.ts';
@@ -50,7 +53,11 @@ import {
 } from './function-profiles.ts';
 import { acknowledge } from './nag.ts';
 import { provincePrefix } from './naming.ts';
+import { LAMBDA_TASK_ROOT, REPO_ROOT } from './paths.ts';
 import { bucketName, type ProvinceData } from './stateful-stack.ts';
+
+/** Folder of the trusted-roots file inside the signing functions' bundles. */
+const TRUST_DIR = 'trust';
 
 /** The worker that pushes to the National Public Service Portal (functions/workers.ts). */
 const NATIONAL_PORTAL_SYNC = 'national-portal-sync';
@@ -207,6 +214,14 @@ export class StatelessStack extends Stack {
       if (profile.paymentGatewaySecrets) {
         environment.PAYMENT_GATEWAYS = JSON.stringify(deployment.paymentGateways);
       }
+      const signing = profile.sealKeys ? deployment.signing : undefined;
+      const bundleFiles = [profile.bundleFiles ?? []].flat();
+      if (signing) {
+        // The trusted roots (Government CA) travel beside the bundle; the signing code reads the file.
+        const rootsPath = join(REPO_ROOT, signing.trustedRootsFile);
+        bundleFiles.push({ fromDir: dirname(rootsPath), files: [basename(rootsPath)], toDir: TRUST_DIR });
+        environment[SIGNING_ENV.trustedRootsFile] = `${LAMBDA_TASK_ROOT}/${TRUST_DIR}/${basename(rootsPath)}`;
+      }
       const fn = new DomainFunction(this, functionId, {
         functionName: `${prefix}-${functionId}`,
         entry,
@@ -222,7 +237,7 @@ export class StatelessStack extends Stack {
         ...(deployment.reservedConcurrency[functionId] === undefined
           ? {}
           : { reservedConcurrency: deployment.reservedConcurrency[functionId] }),
-        ...(profile.bundleFiles ? { bundleFiles: profile.bundleFiles } : {}),
+        ...(bundleFiles.length > 0 ? { bundleFiles } : {}),
         ...(portal?.http?.credentials.source === 'secret' ||
         (profile.paymentGatewaySecrets && deployment.paymentGateways.length > 0)
           ? { secretsExtension: true }
@@ -243,6 +258,12 @@ export class StatelessStack extends Stack {
         fn.grantBucket(bucketRefs.get(bucketId)!, access, data.dataKey);
       }
       if (profile.publishEvents) fn.grantPutEvents(data.bus);
+      if (signing && signing.sealKeyArns.length > 0) {
+        // Exactly the seal keys the province declared: signing only, never key management.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['kms:Sign'], resources: [...signing.sealKeyArns] }),
+        );
+      }
       if (profile.paymentGatewaySecrets) {
         for (const gateway of deployment.paymentGateways) {
           // Ops create the secret (docs/deploy.md) encrypted with the province's data key.

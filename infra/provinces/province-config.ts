@@ -107,6 +107,27 @@ export const ProvinceDeployment = z.strictObject({
    */
   reservedConcurrency: z._default(z.record(z.string(), z.number().check(z.int(), z.minimum(1))), {}),
   paymentGateways: z._default(z.array(PaymentGateway), []),
+  /**
+   * Digital signatures in AWS (docs/signatures.md). `sealKeyArns`: the agencies' asymmetric KMS seal
+   * keys (SIGN_VERIFY) created by ops; the signing functions get `kms:Sign` on exactly these, and an
+   * admin binds each to its agency and certificate with `POST /v1/seal-keys`. `trustedRootsFile`: a
+   * PEM bundle in this repository (the Government CA root), shipped beside the signing functions.
+   */
+  signing: z.optional(
+    z.strictObject({
+      sealKeyArns: z._default(
+        z.array(
+          z
+            .string()
+            .check(z.regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, 'A KMS key ARN')),
+        ),
+        [],
+      ),
+      trustedRootsFile: z
+        .string()
+        .check(z.regex(/^infra\/provinces\/[\w./-]+\.pem$/, 'A .pem file under infra/provinces/')),
+    }),
+  ),
   retention: z._default(
     z.strictObject({
       /** Lambda and API access logs. */

@@ -120,6 +120,14 @@ export default defineProvince({
         merchantCode: 'VPC-DVC',
       },
     ],
+    signing: {
+      // Illustrative ARNs: ops create one asymmetric SIGN_VERIFY key per agency seal (docs/signatures.md).
+      sealKeyArns: [
+        'arn:aws:kms:ap-southeast-1:111111111111:key/0b6c2a4e-5d1f-4c3a-9e8b-7a6d5c4b3a21',
+        'arn:aws:kms:ap-southeast-1:111111111111:key/1c7d3b5f-6e2a-4d4b-8f9c-8b7e6d5c4b32',
+      ],
+      trustedRootsFile: 'infra/provinces/trust/vinh-phuc-roots.pem',
+    },
     retention: {
       logDays: 365,
       auditArchiveYears: 10,

@@ -6,6 +6,8 @@
  *   the certificate registry (./kms-key.ts); trusted roots are SIGNING_TRUSTED_ROOTS (PEM bundle).
  * - SIGNING_PROVIDER=<name>: a vendor's provider registered with `registerSealKeyProvider`.
  */
+
+import { readFileSync } from 'node:fs';
 import { now } from '../platform/clock.ts';
 import { ENV, optionalEnv, requireEnv } from '../platform/env.ts';
 import type { SealKey, SigningCapability, VerificationReport } from './capability.ts';
@@ -19,6 +21,8 @@ export const SIGNING_ENV = {
   provider: 'SIGNING_PROVIDER',
   localPkiDir: 'LOCAL_PKI_DIR',
   trustedRoots: 'SIGNING_TRUSTED_ROOTS',
+  /** A PEM bundle file instead (the CDK ships the province's roots beside the bundle). */
+  trustedRootsFile: 'SIGNING_TRUSTED_ROOTS_FILE',
 } as const;
 
 /** The capability plus what the signatures domain itself needs (detached CMS, CRLs). */
@@ -61,7 +65,10 @@ async function agencyName(code: string): Promise<string | undefined> {
 
 async function kmsProvider(): Promise<SealKeyProvider> {
   const { kmsSealKey } = await import('./kms-key.ts');
-  const rootsPem = splitPem(requireEnv(SIGNING_ENV.trustedRoots));
+  const rootsFile = optionalEnv(SIGNING_ENV.trustedRootsFile);
+  const rootsPem = splitPem(
+    rootsFile ? readFileSync(rootsFile, 'utf8') : requireEnv(SIGNING_ENV.trustedRoots),
+  );
   return { sealKey: kmsSealKey, trustAnchors: async () => ({ rootsPem }) };
 }
 

@@ -4,12 +4,13 @@
  * isolation between provinces. Both provinces are synthesized once, with real bundling.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventRules } from '#events/routing/rules.ts';
 import { allRoutes, apiFunctions } from '#functions/routes.ts';
 import { workers } from '#functions/workers.ts';
+import { apiFunctionProfiles, workerProfiles } from '#infra/cdk/function-profiles.ts';
 import { stackNames } from '#infra/cdk/naming.ts';
 import { bucketName } from '#infra/cdk/stateful-stack.ts';
 import { createTableInput } from '#infra/local/provision.ts';
@@ -593,6 +594,38 @@ describe.each(SAMPLE_PROVINCES)('province %s: stateless stack', (code) => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('lets only the seal-signing functions use KMS Sign, on exactly the seal keys of the province file', () => {
+    const { statelessJson } = sample(code);
+    const signing = deploymentOf(code).signing;
+    const signerRoles = new Set<string>();
+    for (const { resourceId, statement } of policyStatements(statelessJson)) {
+      if (!asArray(statement.Action).includes('kms:Sign')) continue;
+      expect(asArray(statement.Action)).toEqual(['kms:Sign']);
+      expect(asArray(statement.Resource)).toEqual(signing?.sealKeyArns);
+      const roles = (statelessJson.Resources[resourceId]?.Properties?.Roles ?? []) as { Ref: string }[];
+      for (const role of roles) signerRoles.add(role.Ref);
+    }
+    const functions = resourcesOfType(statelessJson, 'AWS::Lambda::Function');
+    const roleOf = (fn: (typeof functions)[number][1]) =>
+      (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const signers = functions
+      .filter(([, fn]) => signerRoles.has(roleOf(fn)))
+      .map(([, fn]) => fn.Properties?.FunctionName as string);
+    const sealProfiles = Object.entries({ ...apiFunctionProfiles, ...workerProfiles })
+      .filter(([, profile]) => profile.sealKeys)
+      .map(([id]) => `vnpp-${code}-${id}`);
+    expect(signers.sort()).toEqual(signing?.sealKeyArns.length ? sealProfiles.sort() : []);
+    for (const [, fn] of functions) {
+      const variables = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables;
+      const rootsFile = variables?.SIGNING_TRUSTED_ROOTS_FILE;
+      const name = fn.Properties?.FunctionName as string;
+      if (signing && sealProfiles.includes(name)) {
+        expect(rootsFile, name).toBe(`/var/task/trust/${basename(signing.trustedRootsFile)}`);
+      } else expect(rootsFile, name).toBeUndefined();
+    }
   });
 
   it('alarms on 5xx rate, p99 latency, throttles, errors, dead-letter depth and failed deliveries', () => {
