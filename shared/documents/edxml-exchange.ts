@@ -128,6 +128,8 @@ export async function importEdxml(
         { path: 'body.fileId', message: 'No such confirmed file', code: 'invalid_file' },
       ]);
     });
+    // Another agency's upload is that agency's resource: the caller's scope decides (403) first.
+    if (file.agencyCode !== agencyCode) await authorize({ agencyCode: file.agencyCode });
     if (file.agencyCode !== agencyCode || file.contentType !== 'application/xml') {
       throw new ValidationError([
         {

@@ -100,11 +100,15 @@ export async function checkAttachments(
   attachments: readonly { fileId: string; main: boolean }[],
   agencyCode: string,
   path = 'body.attachments',
+  authorize?: Authorize,
 ): Promise<Attachment[]> {
   const issues: FieldIssue[] = [];
   const checked: Attachment[] = [];
   for (const [i, attachment] of attachments.entries()) {
     const file = (await getStoredFile(attachment.fileId, true))?.file;
+    // Another agency's file is that agency's resource: the caller's scope decides (403), before
+    // anything about it is told.
+    if (file && authorize && file.agencyCode !== agencyCode) await authorize({ agencyCode: file.agencyCode });
     const problem = !file
       ? 'No such file'
       : file.agencyCode !== agencyCode
@@ -171,7 +175,7 @@ export async function draftDocument(
     }
   }
   if (issues.length) throw new ValidationError(issues, 'Some recipients cannot receive documents');
-  const attachments = await checkAttachments(input.attachments, agencyCode);
+  const attachments = await checkAttachments(input.attachments, agencyCode, 'body.attachments', authorize);
   const now = nowIso();
   const document: OutgoingDocument = {
     id: randomUUID(),

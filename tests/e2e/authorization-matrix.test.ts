@@ -133,10 +133,15 @@ function expectedOutcome(route: RouteSpec, caller: Caller, target: Target): Expe
         return true;
       case 'owner':
         return caller.kind === 'citizen' && (target.owner === 'caller' || caller.who === 'owner');
+      // A resource of the caller's own agency by construction (a certificate registered for the
+      // caller's agency: the request names no agency) is every staff caller's own.
       case 'agency':
-        return caller.kind === 'staff' && caller.agency === 'own';
+        return caller.kind === 'staff' && (target.callersAgency === true || caller.agency === 'own');
       case 'agency-tree':
-        return caller.kind === 'staff' && (caller.agency === 'own' || caller.agency === 'parent');
+        return (
+          caller.kind === 'staff' &&
+          (target.callersAgency === true || caller.agency === 'own' || caller.agency === 'parent')
+        );
     }
   })();
   if (allowed) return 'admitted';

@@ -9,12 +9,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { scopeNeedsTarget } from '#shared/http/auth.ts';
 import type { RouteSpec } from '#shared/http/route.ts';
 import { isPublic } from '#shared/http/route.ts';
+import { LocalPki } from '#shared/signing/local-pki.ts';
+import { drain } from './documents.ts';
 import { pdf, sha256Base64 } from './file-fixtures.ts';
-import { type CallResult, createTestAgency, unique } from './http.ts';
+import { type CallResult, call, createTestAgency, unique } from './http.ts';
+import { createFeeProcedure } from './payments.ts';
 import { testProcedure } from './procedures.ts';
+import { samplePdf } from './signing.ts';
+import { uploadFile } from './uploads.ts';
 
 /** Three agencies around a resource: its own, its parent, and a sibling under the same parent. */
 export interface Agencies {
@@ -36,6 +42,11 @@ export interface Target {
    * request, or the caller's own list), or nobody (agency resources).
    */
   readonly owner: 'citizen' | 'caller' | 'none';
+  /**
+   * The resource belongs to the calling staff member's own agency by construction: the request names
+   * no agency (a certificate registered for the caller's agency), so every agency is "own" to its staff.
+   */
+  readonly callersAgency?: true;
   /** The agencies around this resource, when not the matrix's own three (a fresh agency to change). */
   readonly agencies?: Agencies;
 }
@@ -140,12 +151,21 @@ const bodies: Record<string, unknown> = {
   'POST /v1/dossiers/{id}/rating': { score: 5 },
   'PATCH /v1/procedures/{code}': { name: 'Tên thủ tục mới (ma trận)' },
   'PATCH /v1/subscriptions/{id}': { description: 'ma trận' },
+  'POST /v1/documents/{id}/transitions': { action: 'submit' },
+  'POST /v1/documents/{id}/issue': {},
+  'POST /v1/documents/{id}/recall': { reason: 'Thu hồi (ma trận)' },
+  'POST /v1/documents/{id}/update': { reason: 'Đính chính (ma trận)', subject: 'Trích yếu mới (ma trận)' },
+  'POST /v1/incoming-documents/{id}/transitions': { action: 'register' },
+  'POST /v1/incoming-documents/{id}/request-answer': { accept: true },
+  'POST /v1/payments/{id}/refund': { reason: 'Hoàn phí (ma trận)' },
+  'POST /v1/signatures/{id}/complete': { signatureValue: 'AAAA' },
 };
 /** Query strings of operations whose query has required fields (validated before the scope check). */
 const queries: Record<string, string> = {
   'GET /v1/agencies/{code}/dossiers': 'status=submitted',
   'GET /v1/national-portal/sync-records': `dossierId=${randomUUID()}`,
   'GET /v1/audit': `entityId=${randomUUID()}`,
+  'GET /v1/usage': 'month=2026-10',
 };
 
 /** The route's path with the sample query its schema requires, if any. */
@@ -252,6 +272,10 @@ export const accessFixtures: Readonly<Record<string, ResourceFixture>> = {
       return { path: `${route.path}?agencyCode=${agencies.own}`, owner: 'none' };
     },
   },
+  ...documentFixtures(),
+  ...paymentFixtures(),
+  ...signatureFixtures(),
+  ...reportFixtures(),
 };
 
 /** The resource kind of a route; undefined when the route needs no resource to be authorized. */
@@ -276,3 +300,316 @@ export const matrixAgencies = async (): Promise<Agencies> => {
   const [own, other] = await Promise.all([createTestAgency(parent), createTestAgency(parent)]);
   return { own: own!, parent, other: other! };
 };
+
+// --- Documents ---------------------------------------------------------------------------------
+
+const staff = (role: string, agency: keyof Agencies): Caller => ({ kind: 'staff', role, agency });
+
+function ok(response: CallResult, what: string, status = 200): Record<string, unknown> {
+  expect(response.status, `${what}: ${response.text}`).toBe(status);
+  return response.body as Record<string, unknown>;
+}
+
+/** A confirmed `document-attachment` PDF of `agency`, uploaded by its specialist. */
+async function documentFile(context: FixtureContext, agency: keyof Agencies): Promise<string> {
+  const bytes = Buffer.from(await samplePdf(`Ma tran ${unique()}`));
+  const ticket = created(
+    await context.as(staff('specialist', agency), 'POST', '/v1/files', {
+      ...fileBody(context.agencies[agency], bytes),
+      purpose: 'document-attachment',
+    }),
+    'document file',
+  ) as { id: string; upload: { url: string; method: string; headers: Record<string, string> } };
+  const put = await fetch(ticket.upload.url, {
+    method: ticket.upload.method,
+    headers: ticket.upload.headers,
+    body: bytes,
+  });
+  expect(put.status).toBe(200);
+  ok(await context.as(staff('specialist', agency), 'POST', `/v1/files/${ticket.id}/confirm`), 'confirm');
+  return ticket.id;
+}
+
+type Stage = 'draft' | 'approved' | 'issued' | 'sent';
+const STAGES: Stage[] = ['draft', 'approved', 'issued', 'sent'];
+
+/** An outgoing document of `from` to `to`, taken (signed on paper) to `stage`. */
+async function outgoingDocument(
+  context: FixtureContext,
+  from: keyof Agencies,
+  to: keyof Agencies,
+  stage: Stage,
+): Promise<{ id: string; fileId: string }> {
+  const fileId = await documentFile(context, from);
+  const document = created(
+    await context.as(staff('specialist', from), 'POST', '/v1/documents', {
+      type: 'KH',
+      notation: 'KH-UBND',
+      subject: `Kế hoạch ma trận quyền ${unique()}`,
+      signer: { fullName: 'Vũ Văn Hải', position: 'Chủ tịch', competence: 'TM.' },
+      recipients: [context.agencies[to]],
+      replyDueDate: '2030-12-31',
+      attachments: [{ fileId, main: true }],
+    }),
+    'document draft',
+  );
+  const id = String(document.id);
+  const reached = (wanted: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(wanted);
+  const step = async (caller: Caller, suffix: string, body: unknown, what: string, status = 200) =>
+    ok(await context.as(caller, 'POST', `/v1/documents/${id}${suffix}`, body), what, status);
+  if (reached('approved')) {
+    await step(staff('specialist', from), '/transitions', { action: 'submit' }, 'submit');
+    await step(staff('leader', from), '/transitions', { action: 'approve' }, 'approve');
+  }
+  if (reached('issued')) await step(staff('clerk', from), '/issue', {}, 'issue');
+  if (reached('sent')) {
+    await step(staff('clerk', from), '/send', undefined, 'send', 202);
+    await drain();
+  }
+  return { id, fileId };
+}
+
+const stageFor = (route: RouteSpec): Stage => {
+  if (/\/(sign|issue)$/.test(route.path)) return 'approved';
+  if (/\/(send|edxml)$/.test(route.path)) return 'issued';
+  if (/\/(recall|update)$/.test(route.path)) return 'sent';
+  return 'draft';
+};
+
+function documentFixtures(): Record<string, ResourceFixture> {
+  return {
+    '/v1/documents/{id}': {
+      async create(context, route) {
+        const { id, fileId } = await outgoingDocument(context, 'own', 'other', stageFor(route));
+        const body = route.path.endsWith('/sign') ? { signedFileId: fileId } : bodyOf(route);
+        return { path: fill(route, { id, fileId }), body, owner: 'none' };
+      },
+    },
+    'POST /v1/documents': {
+      async create(context, route) {
+        const fileId = await documentFile(context, 'own');
+        return {
+          path: route.path,
+          body: {
+            type: 'KH',
+            notation: 'KH-UBND',
+            subject: `Kế hoạch ma trận quyền ${unique()}`,
+            signer: { fullName: 'Vũ Văn Hải', position: 'Chủ tịch', competence: 'TM.' },
+            // None of the matrix's agencies (an agency does not send to itself, checked first).
+            recipients: [demoAgencies.vinhYen],
+            attachments: [{ fileId, main: true }],
+          },
+          owner: 'none',
+        };
+      },
+    },
+    'POST /v1/documents/import': {
+      async create(context, route) {
+        const fileId = await documentFile(context, 'own');
+        return { path: route.path, body: { fileId }, owner: 'none' };
+      },
+    },
+    '/v1/incoming-documents/{id}': {
+      async create(context, route) {
+        const sent = await outgoingDocument(context, 'other', 'own', 'sent');
+        const inbox = ok(
+          await context.as(
+            staff('clerk', 'own'),
+            'GET',
+            `/v1/agencies/${context.agencies.own}/documents/incoming`,
+          ),
+          'inbox',
+        ) as { items: { id: string; outgoingId?: string; attachments?: { fileId: string }[] }[] };
+        const incoming = inbox.items[0];
+        expect(incoming, `incoming document of ${sent.id}`).toBeDefined();
+        const fileId = incoming!.attachments?.[0]?.fileId ?? randomUUID();
+        return { path: fill(route, { id: incoming!.id, fileId }), body: bodyOf(route), owner: 'none' };
+      },
+    },
+  };
+}
+
+// --- Payments ----------------------------------------------------------------------------------
+
+let feeProcedure: Promise<string> | undefined;
+
+/** A payment requested by the matrix's citizen for a dossier received by the own agency. */
+async function ownerPayment(
+  context: FixtureContext,
+  paid: boolean,
+): Promise<{ id: string; dossierId: string }> {
+  feeProcedure ??= createFeeProcedure();
+  const dossier = created(
+    await context.as(OWNER, 'POST', '/v1/dossiers', dossierBody(await feeProcedure, context.agencies.own)),
+    'fee dossier',
+  );
+  const dossierId = String(dossier.id);
+  ok(
+    await context.as(staff('clerk', 'own'), 'POST', `/v1/dossiers/${dossierId}/transitions`, {
+      action: 'receive',
+    }),
+    'receive',
+  );
+  const payment = created(
+    await context.as(OWNER, 'POST', '/v1/payments', { dossierId, gateway: 'sandbox' }),
+    'payment',
+  ) as { id: string; code: string };
+  if (paid) {
+    // Paid on the local sandbox gateway (it refunds too); the receipt follows through events.
+    const answer = await call('POST', '/v1/payments/sandbox', {
+      rawBody: `code=${payment.code}&outcome=paid`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(answer.status, answer.text).toBe(200);
+    await drain();
+  }
+  return { id: payment.id, dossierId };
+}
+
+function paymentFixtures(): Record<string, ResourceFixture> {
+  return {
+    '/v1/payments/{id}': {
+      async create(context, route) {
+        const paid = /\/(refund|receipt)$/.test(route.path);
+        const { id } = await ownerPayment(context, paid);
+        return { path: fill(route, { id }), body: bodyOf(route), owner: 'citizen' };
+      },
+    },
+    'POST /v1/payments': {
+      async create(context, route) {
+        feeProcedure ??= createFeeProcedure();
+        const dossier = created(
+          await context.as(
+            OWNER,
+            'POST',
+            '/v1/dossiers',
+            dossierBody(await feeProcedure, context.agencies.own),
+          ),
+          'fee dossier',
+        );
+        ok(
+          await context.as(staff('clerk', 'own'), 'POST', `/v1/dossiers/${dossier.id}/transitions`, {
+            action: 'receive',
+          }),
+          'receive',
+        );
+        return { path: route.path, body: { dossierId: dossier.id, gateway: 'vnpay' }, owner: 'citizen' };
+      },
+    },
+    '/v1/payments/reconciliations/{date}': {
+      async create(_context, route) {
+        return { path: fill(route, { date: '2026-11-20' }), owner: 'none' };
+      },
+    },
+  };
+}
+
+// --- Signatures and certificates ---------------------------------------------------------------
+
+const pki = () => new LocalPki(process.env.LOCAL_PKI_DIR!);
+
+const personalCertificate = async (agencyCode: string) =>
+  (await pki().personal({ username: `matrix-${unique()}`, fullName: 'Lê Văn Ma Trận', agencyCode }))
+    .certificatePem;
+
+function signatureFixtures(): Record<string, ResourceFixture> {
+  return {
+    'POST /v1/certificates': {
+      async create(context, route) {
+        return {
+          path: route.path,
+          body: { certificatePem: await personalCertificate(context.agencies.own) },
+          // Registered for the caller's own agency, whoever calls (the request names no agency).
+          owner: 'none',
+          callersAgency: true,
+        };
+      },
+    },
+    'GET /v1/certificates': {
+      async create(context, route) {
+        return { path: `${route.path}?agencyCode=${context.agencies.own}`, owner: 'none' };
+      },
+    },
+    '/v1/certificates/{id}': {
+      async create(context, route) {
+        const certificate = created(
+          await context.as(staff('specialist', 'own'), 'POST', '/v1/certificates', {
+            certificatePem: await personalCertificate(context.agencies.own),
+          }),
+          'certificate',
+        );
+        return { path: fill(route, { id: String(certificate.id) }), owner: 'none' };
+      },
+    },
+    'POST /v1/seal-keys': {
+      async create(context, route) {
+        const seal = await pki().agencySeal(context.agencies.own);
+        return {
+          path: route.path,
+          body: {
+            agencyCode: context.agencies.own,
+            kmsKeyId: `alias/matrix-${unique()}`,
+            certificatePem: seal.certificatePem,
+          },
+          owner: 'none',
+        };
+      },
+    },
+    'POST /v1/signatures': {
+      async create(context, route) {
+        return {
+          path: route.path,
+          body: { fileId: await documentFile(context, 'own'), reason: 'Ký (ma trận)' },
+          owner: 'none',
+        };
+      },
+    },
+    'POST /v1/signatures/seal': {
+      async create(context, route) {
+        return {
+          path: route.path,
+          body: { fileId: await documentFile(context, 'own'), reason: 'Đóng dấu (ma trận)' },
+          owner: 'none',
+        };
+      },
+    },
+    'POST /v1/signatures/verify': {
+      async create(context, route) {
+        return { path: route.path, body: { fileId: await ownerFile(context, true) }, owner: 'citizen' };
+      },
+    },
+    '/v1/signatures/{id}': {
+      // A session of a demo leader: no matrix caller owns it (staff scope `owner` admits the signer only).
+      async create(_context, route) {
+        const username = 'leader.vinhyen';
+        const fileId = await uploadFile(Buffer.from(await samplePdf(`Ma tran ${unique()}`)), {
+          as: username,
+          agencyCode: demoAgencies.vinhYen,
+          purpose: 'document-attachment',
+        });
+        const session = created(
+          await call('POST', '/v1/signatures', { as: username, body: { fileId, reason: 'Ký (ma trận)' } }),
+          'signing session',
+        );
+        return { path: fill(route, { id: String(session.id) }), body: bodyOf(route), owner: 'none' };
+      },
+    },
+  };
+}
+
+// --- Reports -----------------------------------------------------------------------------------
+
+function reportFixtures(): Record<string, ResourceFixture> {
+  const period = 'from=2026-11-01&to=2026-11-21';
+  const report = (query: (agency: string) => string): ResourceFixture => ({
+    async create(context, route) {
+      return { path: `${route.path}?${query(context.agencies.own)}`, owner: 'none' };
+    },
+  });
+  return {
+    'GET /v1/reports/dossiers': report((agency) => `agency=${agency}&${period}`),
+    'GET /v1/reports/documents': report((agency) => `agency=${agency}&${period}`),
+    'GET /v1/reports/payments': report((agency) => `agency=${agency}&${period}`),
+    'GET /v1/reports/monthly': report((agency) => `agency=${agency}&month=2026-10`),
+  };
+}
