@@ -8,6 +8,8 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listAgencies } from '#shared/agencies/repository.ts';
+import { FAMILIES, type Family } from '#shared/reports/cells.ts';
+import { rebuildAggregates } from '#shared/reports/rebuild.ts';
 import { loadRuntimeEnv } from '../scripts/runtime-env.ts';
 import { apiAccess, exportDossiers, exportReport, writeOutput } from './export.ts';
 import { type ImportReport, type ImportTarget, runImport } from './import-engine.ts';
@@ -44,6 +46,15 @@ Exports (through the API; --out <file>, --format csv|json, default csv to stdout
   export report [--query key=value …]                 GET /v1/reports/dossiers (issue #9)
   Access:  --api <url> | VNPP_API_URL,  --token <jwt> | VNPP_TOKEN,  or locally --as <demo user>
 
+Reports (issue #9):
+  reports rebuild                 recompute the live aggregates of every family (dossiers, documents,
+                                  payments, usage) from the records in the table and list the cells
+                                  that differ; usage signatures, storageBytes and apiCalls cannot be
+                                  recomputed from stored data and are kept as maintained
+                                  --family <name>  only this family (repeatable)   --agency <code>  one agency
+                                  --write          replace the differing live items by the recomputed ones
+                                  exit 1 when cells differ and --write was not given
+
 Exit codes: 0 done, 1 bad rows or a failure, 2 wrong usage.`;
 
 const { values, positionals } = parseArgs({
@@ -59,6 +70,8 @@ const { values, positionals } = parseArgs({
     'user-pool': { type: 'string' },
     'users-file': { type: 'string' },
     agency: { type: 'string' },
+    family: { type: 'string', multiple: true },
+    write: { type: 'boolean', default: false },
     status: { type: 'string' },
     query: { type: 'string', multiple: true },
     out: { type: 'string' },
@@ -141,6 +154,38 @@ const countLegacy =
     );
   };
 
+async function rebuildReports(): Promise<number> {
+  const families = (values.family ?? [...FAMILIES]) as Family[];
+  for (const family of families) {
+    if (!FAMILIES.includes(family)) throw new UsageError(`--family is one of ${FAMILIES.join(', ')}`);
+  }
+  const result = await rebuildAggregates({
+    families,
+    write: values.write,
+    ...(values.agency ? { agencies: [values.agency] } : {}),
+    onProgress: (records) => console.error(`  ${records} records read`),
+  });
+  const { dossiers, outgoingDocuments, incomingDocuments, payments } = result.records;
+  console.log(
+    `reports rebuild (${families.join(', ')}): ${dossiers} dossiers, ${outgoingDocuments} outgoing and ` +
+      `${incomingDocuments} incoming documents, ${payments} payments → ${result.items} aggregate items`,
+  );
+  for (const d of result.differences.slice(0, 200)) {
+    console.log(`  ${d.family} ${d.agency} ${d.day} ${d.cell}: live ${d.live}, recomputed ${d.recomputed}`);
+  }
+  if (result.differences.length > 200) console.log(`  … and ${result.differences.length - 200} more`);
+  console.log(
+    result.differences.length === 0
+      ? 'The live aggregates agree with the recomputation.'
+      : `${result.differences.length} differing cell(s); ${values.write ? `${result.written} item(s) rewritten` : 'run with --write to repair'}.`,
+  );
+  if (result.notRecomputed.length > 0) {
+    console.log(`Not recomputable from stored data (kept as maintained): ${result.notRecomputed.join(', ')}`);
+  }
+  // Differences left unrepaired are a failure (an ops check can run it without --write).
+  return result.differences.length > 0 && !values.write ? 1 : 0;
+}
+
 async function main(): Promise<number> {
   const [command, subject, file] = positionals;
   if (values.help || !command || command === 'help') {
@@ -186,6 +231,7 @@ async function main(): Promise<number> {
         );
     }
   }
+  if (command === 'reports' && subject === 'rebuild') return rebuildReports();
   if (command === 'users' && subject === 'create') {
     const pool = values['user-pool'] ?? process.env.USER_POOL_ID;
     const directory = pool

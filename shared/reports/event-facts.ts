@@ -19,13 +19,13 @@ import { DossierOverdueV1 } from '#events/dossiers/dossier-deadline.v1.ts';
 import { DossierStatusChangedV1 } from '#events/dossiers/dossier-events.v1.ts';
 import type { EventContract, EventDetail } from '#events/envelope.ts';
 import { FileConfirmedV1 } from '#events/files/file-confirmed.v1.ts';
-import { PaymentPaidV1 } from '#events/payments/payment-events.v1.ts';
+import { PaymentPaidV1, PaymentRefundedV1 } from '#events/payments/payment-events.v1.ts';
 import { SignatureCompletedV1 } from '#events/signatures/signature-events.v1.ts';
 import { cellName, type Fact, vietnamDayOfInstant } from './cells.ts';
 import { incomingFact, incomingOverdueFact, outgoingFact } from './document-facts.ts';
 import { overdueEventFacts, statusChangedFacts } from './dossier-facts.ts';
 import type { UsageMetric } from './indicators.ts';
-import { paymentFact } from './payment-facts.ts';
+import { paymentFact, refundFact } from './payment-facts.ts';
 
 export interface FactMapping {
   readonly contract: EventContract;
@@ -139,6 +139,27 @@ export const factMappings: readonly FactMapping[] = [
           paidAt,
         }),
         usageFact(payment.agencyCode, paidAt, 'payments'),
+      ];
+    },
+  },
+  {
+    // A refund: subtracts the refunded amount from `amount` on the refund day (payments stay counted).
+    contract: PaymentRefundedV1,
+    facts: (detail) => {
+      const { payment } = (
+        detail as EventDetail<{
+          payment: { agencyCode: string; procedureCode: string; paymentChannel: 'online' | 'counter' };
+        }>
+      ).data;
+      const { refund } = (detail as EventDetail<{ refund: { amount: number; at?: string } }>).data;
+      return [
+        refundFact({
+          agency: payment.agencyCode,
+          procedureCode: payment.procedureCode,
+          channel: payment.paymentChannel,
+          amount: refund.amount,
+          refundedAt: refund.at ?? detail.occurredAt,
+        }),
       ];
     },
   },

@@ -5,6 +5,11 @@
  * |-------------------------------------|--------------|-----------------------|
  * | `paid;channel=online|counter;procedure` | confirmation | 1 per payment     |
  * | `amount;channel;procedure`          | confirmation | the amount, integer VND |
+ * | `amount;channel;procedure`          | refund       | minus the refunded amount |
+ * | `refunded;channel;procedure`        | refund       | 1 per refunded payment  |
+ *
+ * So `amount` is net of refunds: a refund subtracts on the Vietnam day it was made (PaymentRefunded
+ * live, the stored payment's `refund` when rebuilding); the payment itself still counts as made.
  */
 import * as z from 'zod/mini';
 import { cellName, type Fact, instantSchema, vietnamDayOfInstant } from './cells.ts';
@@ -31,3 +36,20 @@ export function paymentFact(payment: Omit<PaymentRecord, 'id'>): Fact {
 }
 
 export const paymentRecordFacts = (record: PaymentRecord): Fact[] => [paymentFact(record)];
+
+/** A refund of a paid payment: subtracts the refunded amount on the refund day. */
+export function refundFact(refund: {
+  agency: string;
+  procedureCode: string;
+  channel: 'online' | 'counter';
+  amount: number;
+  refundedAt: string;
+}): Fact {
+  const dimensions = { channel: refund.channel, procedure: refund.procedureCode };
+  return {
+    family: 'payments',
+    agency: refund.agency,
+    day: vietnamDayOfInstant(refund.refundedAt),
+    cells: { [cellName('refunded', dimensions)]: 1, [cellName('amount', dimensions)]: -refund.amount },
+  };
+}

@@ -12,6 +12,7 @@ import { dossierRecordFacts } from '#shared/reports/dossier-facts.ts';
 import { factMappings, factsOf } from '#shared/reports/event-facts.ts';
 import { reportTable, toCsv } from '#shared/reports/export.ts';
 import { documentIndicators, dossierIndicators, rate } from '#shared/reports/indicators.ts';
+import { incomingDocumentFacts, outgoingDocumentFacts, storedPaymentFacts } from '#shared/reports/rebuild.ts';
 import { deliveries } from '#tests/support/dossier-event-stream.ts';
 
 const AGENCIES = ['000.00.21.H62', '000.01.21.H62', '000.00.22.H62'];
@@ -169,6 +170,57 @@ describe('fact mappings of the document, payment and signature contracts', () =>
     expect(cells).toEqual({
       'amount;channel=online;procedure=1.001193': 58_000,
       'paid;channel=online;procedure=1.001193': 1,
+    });
+  });
+
+  it('subtract a refund from the amount on the refund day (the payment stays counted)', () => {
+    const example = factMappings.find((m) => m.contract.detailType === 'PaymentRefunded')!.contract
+      .example as EventDetail<unknown>;
+    expect(cellsOf('PaymentRefunded')).toEqual({
+      [`payments|000.01.21.H62|${vietnamDayOfInstant(example.occurredAt)}`]: {
+        'amount;channel=online;procedure=1.001193': -58_000,
+        'refunded;channel=online;procedure=1.001193': 1,
+      },
+    });
+  });
+
+  it('recompute from stored records what the live events counted (rebuild)', () => {
+    const paid = factMappings.find((m) => m.contract.detailType === 'PaymentPaid')!.contract
+      .example as EventDetail<{ payment: Record<string, unknown> }>;
+    const refunded = factMappings.find((m) => m.contract.detailType === 'PaymentRefunded')!.contract
+      .example as EventDetail<{ payment: Record<string, unknown>; refund: { amount: number } }>;
+    const live = new Accumulator();
+    live.addAll(factsOf(factMappings.find((m) => m.contract.detailType === 'PaymentPaid')!.contract, paid));
+    live.addAll(
+      factsOf(factMappings.find((m) => m.contract.detailType === 'PaymentRefunded')!.contract, refunded),
+    );
+    const stored = new Accumulator();
+    stored.addAll(
+      storedPaymentFacts({
+        ...paid.data.payment,
+        status: 'refunded',
+        refund: { at: refunded.occurredAt, amount: refunded.data.refund.amount },
+      }),
+    );
+    expect(stored.snapshot()).toEqual(live.snapshot());
+    // Unpaid payments count nothing; documents count on issue, registration and overdue completion.
+    expect(storedPaymentFacts({ ...paid.data.payment, status: 'expired', paidAt: undefined })).toEqual([]);
+    expect(outgoingDocumentFacts({ agencyCode: 'A01', status: 'draft', signedDigitally: false })).toEqual([]);
+    const incoming = new Accumulator();
+    incoming.addAll(
+      incomingDocumentFacts({
+        agencyCode: 'A01',
+        receivedAt: '2026-11-20T02:00:00.000Z',
+        registeredAt: '2026-11-20T03:00:00.000Z',
+        dueDate: '2026-11-25',
+        completedAt: '2026-11-27T03:00:00.000Z',
+        overdue: true,
+      }),
+    );
+    expect(incoming.snapshot()).toEqual({
+      'documents|A01|2026-11-20': { incoming: 1 },
+      'documents|A01|2026-11-25': { incomingOverdue: 1 },
+      'usage|A01|2026-11-20': { documentsReceived: 1 },
     });
   });
 
