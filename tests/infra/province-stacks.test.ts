@@ -609,7 +609,7 @@ describe.each(SAMPLE_PROVINCES)('province %s: stateless stack', (code) => {
     }
     const functions = resourcesOfType(statelessJson, 'AWS::Lambda::Function');
     const roleOf = (fn: (typeof functions)[number][1]) =>
-      (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const signers = functions
       .filter(([, fn]) => signerRoles.has(roleOf(fn)))
       .map(([, fn]) => fn.Properties?.FunctionName as string);
