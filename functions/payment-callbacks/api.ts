@@ -8,7 +8,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { HttpProblem } from '#shared/http/errors.ts';
+import { HttpProblem, ValidationError } from '#shared/http/errors.ts';
 import { problemResponse, toProblem } from '#shared/http/problem.ts';
 import { handleCallback } from '#shared/payments/callbacks.ts';
 import type { CallbackRequest } from '#shared/payments/gateways/gateway.ts';
@@ -96,10 +96,11 @@ async function sandbox(event: APIGatewayProxyEventV2, requestId: string): Promis
       ? new URLSearchParams(rawBodyOf(event).toString('utf8'))
       : new URLSearchParams(event.rawQueryString ?? '');
   const code = fields.get('code') ?? fields.get('vnp_TxnRef') ?? fields.get('MaTraCuuTT') ?? '';
-  const payment = await paymentByCode(code.slice(0, 64));
-  if (!payment) return page(404, 'Không tìm thấy giao dịch', '<p>No such payment.</p>');
+  // Refusals are problem+json like every other bad request; only the page itself is HTML.
+  const payment = code ? await paymentByCode(code.slice(0, 64)) : undefined;
+  if (!payment) throw new HttpProblem('not-found', 'No such payment');
   const adapter = await gatewayById(payment.gateway);
-  if (!adapter) return page(404, 'Không tìm thấy cổng thanh toán', '<p>The gateway is not configured.</p>');
+  if (!adapter) throw new HttpProblem('not-found', 'The payment’s gateway is not configured');
   const summary = `<p>Mã tra cứu: <b>${escapeHtml(payment.code)}</b> — ${escapeHtml(payment.procedureName)}</p>
 <p>Số tiền: <b>${formatVnd(payment.amount)} đồng</b> — cổng: ${escapeHtml(payment.gateway)} — trạng thái: ${escapeHtml(payment.status)}</p>`;
   if (method === 'GET') {
@@ -119,7 +120,9 @@ async function sandbox(event: APIGatewayProxyEventV2, requestId: string): Promis
   }
   const outcome = fields.get('outcome') as (typeof SANDBOX_OUTCOMES)[number] | null;
   if (!outcome || !SANDBOX_OUTCOMES.includes(outcome)) {
-    return page(400, 'Yêu cầu không hợp lệ', '<p>outcome is paid, failed or paid-no-callback.</p>');
+    throw new ValidationError([
+      { path: 'body.outcome', message: 'outcome is paid, failed or paid-no-callback', code: 'invalid_value' },
+    ]);
   }
   const at = now();
   const paid = outcome !== 'failed';

@@ -44,7 +44,7 @@ export const paymentCallbackRoutes = defineRoutes({
     access: { public: 'The local sandbox stands in for a gateway’s payment page; absent in deployed stacks' },
     responses: {
       200: { description: 'HTML page', contentType: 'text/html' },
-      404: { description: 'No sandbox in this stack, or no such payment' },
+      404: { description: 'No sandbox in this stack, or no such payment (problem+json)' },
     },
   },
   paymentSandboxAction: {
@@ -55,7 +55,8 @@ export const paymentCallbackRoutes = defineRoutes({
     access: { public: 'The local sandbox stands in for a gateway’s payment page; absent in deployed stacks' },
     responses: {
       200: { description: 'HTML page with the result', contentType: 'text/html' },
-      404: { description: 'No sandbox in this stack, or no such payment' },
+      400: { description: 'The outcome is not paid, failed or paid-no-callback (problem+json)' },
+      404: { description: 'No sandbox in this stack, or no such payment (problem+json)' },
     },
   },
 });

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { agencyCodeSchema } from '#shared/agencies/agency.ts';
+import { isCalendarDay } from '#shared/calendar/civil-date.ts';
 import {
   BOOK_CODE_PATTERN,
   CONFIDENTIALITIES,
@@ -15,8 +16,13 @@ import {
 } from './workflow.ts';
 
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-/** A calendar day, `YYYY-MM-DD`. */
-export const calendarDaySchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD'));
+/** A calendar day, `YYYY-MM-DD`, that exists (a period bound like 2027-13-45 is refused, not a 500). */
+export const calendarDaySchema = z
+  .string()
+  .check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'A date as YYYY-MM-DD'),
+    z.refine(isCalendarDay, 'A calendar day is a real date written YYYY-MM-DD'),
+  );
 export const bookCodeSchema = z
   .string()
   .check(z.regex(BOOK_CODE_PATTERN, 'A book code: uppercase letters, digits and dashes, e.g. VBDI'));

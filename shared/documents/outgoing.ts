@@ -472,9 +472,17 @@ export async function recipientStatuses(id: string): Promise<RecipientStatus[]> 
   return Items.map((item) => withCurrentCode(stripKeys(item) as unknown as RecipientStatus));
 }
 
+/**
+ * Reports are appended as they arrive, which is not always the order they happened in at the
+ * recipient (events are delivered concurrently): the history is shown in the order they happened.
+ */
 function withCurrentCode(status: RecipientStatus): RecipientStatus {
   const code = currentCode(status.history);
-  return { ...status, code, status: code ? STATUS_CODES[code] : null };
+  const history = status.history
+    .map((entry, arrival) => ({ entry, arrival }))
+    .sort((a, b) => (a.entry.at < b.entry.at ? -1 : a.entry.at > b.entry.at ? 1 : a.arrival - b.arrival))
+    .map(({ entry }) => entry);
+  return { ...status, history, code, status: code ? STATUS_CODES[code] : null };
 }
 
 export interface ChangeRequest {

@@ -103,6 +103,22 @@ async function submit(as: string, agencyCode: string, fullName: string): Promise
   return response.body;
 }
 
+/** The citizen pays the dossier's fees through the local sandbox gateway (the step requires payment). */
+async function payFees(dossierId: string, as: string): Promise<void> {
+  const payment = await platform.call<{ code: string }>('POST', '/v1/payments', {
+    as,
+    body: { dossierId, gateway: 'sandbox' },
+  });
+  expect(payment.status, JSON.stringify(payment.body)).toBe(201);
+  const paid = await fetch(`${platform.baseUrl}/v1/payments/sandbox`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code: payment.body.code, outcome: 'paid' }).toString(),
+  });
+  expect(paid.status, await paid.text()).toBe(200);
+  await platform.events.drain();
+}
+
 /** The deadline events of a dossier, in order. */
 async function deadlineEvents(id: string) {
   const records = await outboxRecordsBetween(ict('2027-03-01T00:00:00'), ict('2027-03-05T00:00:00'));
@@ -181,8 +197,16 @@ describe('deadlines and the national portal over a dossier’s life', () => {
     expect(await runDeadlineJob()).toMatchObject({ dueSoon: 0, overdue: 0, failed: 0 });
     expect((await read(id)).dossier.deadline).toBe('due-soon');
 
-    // Approved, released and returned on Wednesday, before the new date.
+    // Approved (once the fee is paid: the step requires payment), released and returned on
+    // Wednesday, before the new date.
     setClock(ict('2027-03-03T11:00:00'), { frozen: true });
+    const unpaid = await platform.call<{ reason?: string }>('POST', `/v1/dossiers/${id}/transitions`, {
+      as: 'leader.tichson',
+      body: { action: 'approve' },
+    });
+    expect(unpaid.status).toBe(409);
+    expect(unpaid.body.reason).toBe('payment-required');
+    await payFees(id, 'citizen.an');
     await act(id, 'leader.tichson', { action: 'approve' });
     setClock(ict('2027-03-03T14:00:00'), { frozen: true });
     await act(id, 'clerk.tichson', { action: 'release' });

@@ -1,7 +1,8 @@
 /**
  * Issue 11 acceptance: the README's walkthrough is true. The bash blocks of "Try it with curl" and
  * "A dossier from submission to returned result" are extracted from README.md and run, as a
- * newcomer would paste them, against the test platform on its free port; their output is checked
+ * newcomer would paste them, against the test platform on its free port (the commune it creates gets a
+ * test code: the platform is shared, and the demo tree stays as seeded); their output is checked
  * (token → agency tree → problem details; submit → receive → … → return → report).
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl } from '#tests/support/http.ts';
+import { baseUrl, testAgencyCode } from '#tests/support/http.ts';
 
 const run = promisify(execFile);
 let readme: string;
@@ -33,9 +34,15 @@ function bashBlocks(heading: string): string[] {
   return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]!);
 }
 
+/** The commune the walkthrough creates: the platform is shared, the demo tree stays as seeded. */
+const README_COMMUNE = '000.05.21.H62';
+const commune = testAgencyCode();
+
 async function runBlock(script: string): Promise<string> {
   expect(script).toContain('U=http://localhost:3000');
-  const pointed = script.replaceAll('U=http://localhost:3000', `U=${baseUrl()}`);
+  const pointed = script
+    .replaceAll('U=http://localhost:3000', `U=${baseUrl()}`)
+    .replaceAll(README_COMMUNE, commune);
   const { stdout } = await run('bash', ['-c', `set -e -o pipefail\n${pointed}`], {
     cwd: dir,
     encoding: 'utf8',

@@ -11,7 +11,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { sessionKey } from '#shared/signing/keys.ts';
-import { call } from '#tests/support/http.ts';
+import { call, unique } from '#tests/support/http.ts';
 import {
   alterSignedByte,
   nssDatabaseTrusting,
@@ -82,8 +82,10 @@ async function download(fileId: string): Promise<Uint8Array> {
   return new Uint8Array(await (await fetch(link.body.url)).arrayBuffer());
 }
 
-async function uploadPdf(): Promise<string> {
-  return uploadFile(Buffer.from(await samplePdf()), {
+/** A title of its own makes other bytes: pdf-lib's dates have whole seconds, so two sample PDFs made in
+ * the same second are identical, and so would be the data two sessions over them sign. */
+async function uploadPdf(title?: string): Promise<string> {
+  return uploadFile(Buffer.from(await samplePdf(title)), {
     as: LEADER,
     agencyCode: AGENCY,
     purpose: 'document-attachment',
@@ -191,8 +193,9 @@ describe('two-phase personal signing, then the agency seal', () => {
       expect(refused.headers.get('content-type')).toContain('application/problem+json');
       expect(refused.body.errors[0]?.code).toBe('signature-mismatch');
     }
-    // Right key, wrong data (another session's) is refused too.
-    const other = await startSession(await uploadPdf());
+    // Right key, wrong data (another session's, over another document) is refused too.
+    const other = await startSession(await uploadPdf(`Công văn khác ${unique()}`));
+    expect(other.dataToSign).not.toBe(session.dataToSign);
     const wrongData = await call('POST', `/v1/signatures/${session.id}/complete`, {
       as: LEADER,
       body: { signatureValue: await remoteSign(LEADER, other.dataToSign) },

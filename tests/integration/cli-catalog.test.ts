@@ -8,11 +8,28 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { baseUrl, call } from '#tests/support/http.ts';
+import { baseUrl, call, testAgencyCode } from '#tests/support/http.ts';
 
 let dir: string;
+/**
+ * The example CSVs with the two wards' codes replaced by test codes: the platform is shared, and
+ * the demo tree stays as seeded (tests/e2e/agencies.test.ts counts it).
+ */
+const wards = { '000.20.21.H62': testAgencyCode(), '000.21.21.H62': testAgencyCode() };
+const KHAI_QUANG = wards['000.20.21.H62'];
+let wardsCsv: string;
+let staffCsv: string;
+async function withTestCodes(example: string, copy: string): Promise<string> {
+  let text = await readFile(example, 'utf8');
+  for (const [code, test] of Object.entries(wards)) text = text.replaceAll(code, test);
+  const path = join(dir, copy);
+  await writeFile(path, text);
+  return path;
+}
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vnpp-cli-catalog-'));
+  wardsCsv = await withTestCodes('examples/agencies/new-wards.csv', 'new-wards.csv');
+  staffCsv = await withTestCodes('examples/users/staff.csv', 'staff.csv');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -41,46 +58,27 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 describe('CLI seeding and the data-only procedure example', () => {
   it('imports the example agencies from CSV, then keeps them on a re-run', async () => {
     const checkpoint = join(dir, 'agencies.checkpoint.json');
-    const first = await cli([
-      'import',
-      'agencies',
-      'examples/agencies/new-wards.csv',
-      '--checkpoint',
-      checkpoint,
-    ]);
+    const first = await cli(['import', 'agencies', wardsCsv, '--checkpoint', checkpoint]);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/agencies: 2 rows — \d created, \d already there/);
-    const ward = await call<{ name: string; parentCode: string }>('GET', '/v1/agencies/000.20.21.H62', {
+    const ward = await call<{ name: string; parentCode: string }>('GET', `/v1/agencies/${KHAI_QUANG}`, {
       as: 'admin.province',
     });
     expect(ward.status).toBe(200);
     expect(ward.body).toMatchObject({ name: 'UBND phường Khai Quang', parentCode: '000.00.21.H62' });
 
-    const again = await cli([
-      'import',
-      'agencies',
-      'examples/agencies/new-wards.csv',
-      '--checkpoint',
-      checkpoint,
-      '--restart',
-    ]);
+    const again = await cli(['import', 'agencies', wardsCsv, '--checkpoint', checkpoint, '--restart']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('agencies: 2 rows — 0 created, 2 already there');
   }, 120_000);
 
   it('creates users from CSV into the local users file, refusing unknown roles by line', async () => {
     const usersFile = join(dir, 'users.json');
-    await cli([
-      'import',
-      'agencies',
-      'examples/agencies/new-wards.csv',
-      '--checkpoint',
-      join(dir, 'a2.json'),
-    ]);
+    await cli(['import', 'agencies', wardsCsv, '--checkpoint', join(dir, 'a2.json')]);
     const created = await cli([
       'users',
       'create',
-      'examples/users/staff.csv',
+      staffCsv,
       '--users-file',
       usersFile,
       '--checkpoint',
@@ -97,7 +95,7 @@ describe('CLI seeding and the data-only procedure example', () => {
     const bad = join(dir, 'bad-users.csv');
     await writeFile(
       bad,
-      'username,fullName,roles,agencyCode\nok.user,An,clerk,000.20.21.H62\nBad User,Bình,king,000.20.21.H62\n',
+      `username,fullName,roles,agencyCode\nok.user,An,clerk,${KHAI_QUANG}\nBad User,Bình,king,${KHAI_QUANG}\n`,
     );
     const refused = await cli(['users', 'create', bad, '--users-file', usersFile, '--dry-run']);
     expect(refused.code).toBe(1);

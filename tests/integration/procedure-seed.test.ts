@@ -2,12 +2,10 @@
  * Seeding the demo catalog through the use case (as the local runtime does), reading it back over
  * HTTP, and the ProcedurePublished event each new version writes to the outbox.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import vinhPhuc, { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { vinhPhucProcedures } from '#infra/provinces/vinh-phuc-procedures.ts';
-import { ddb } from '#shared/platform/aws-clients.ts';
-import { tableName } from '#shared/platform/table.ts';
+import { outboxRecordsBetween } from '#shared/events/replay.ts';
 import { seedProcedures } from '#shared/procedures/seed.ts';
 import { call, PROVINCE_ADMIN, unique } from '#tests/support/http.ts';
 
@@ -46,6 +44,7 @@ describe('procedure seed', () => {
 
 describe('ProcedurePublished', () => {
   it('is written to the outbox with the new version, in the same transaction as the change', async () => {
+    const started = new Date();
     const code = `VP-su-kien-${unique()}`;
     const created = await call('POST', '/v1/procedures', {
       as: PROVINCE_ADMIN,
@@ -62,15 +61,12 @@ describe('ProcedurePublished', () => {
     });
     expect(changed.status).toBe(200);
 
-    const { Items = [] } = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': `OUTBOX#${new Date().toISOString().slice(0, 10)}` },
-      }),
-    );
-    const events = Items.filter((item) => item.detailType === 'ProcedurePublished')
-      .map((item) => ({ source: item.source as string, detail: JSON.parse(item.detail as string) }))
+    // The outbox records since the test started, every page of them: the day's partition is shared
+    // with every other test (a bulk import alone writes megabytes), far more than one 1 MB query page.
+    const records = await outboxRecordsBetween(started, new Date(Date.now() + 60_000));
+    const events = records
+      .filter((record) => record.detailType === 'ProcedurePublished')
+      .map((record) => ({ source: record.source, detail: JSON.parse(record.detail) }))
       .filter((event) => event.detail.entity.id === code);
     expect(events.map((event) => event.source)).toEqual(['vnpp.procedures', 'vnpp.procedures']);
     expect(

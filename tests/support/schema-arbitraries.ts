@@ -3,7 +3,8 @@
  * Schema output, the same one the OpenAPI document uses), for the fuzzing suite. No maintained
  * zod-4 → fast-check bridge is installed, so this covers the JSON Schema subset our schemas produce:
  * $ref/$defs, const, enum, oneOf/anyOf, nullable type lists, strings with pattern / format / length,
- * integers and numbers with bounds and multipleOf, booleans, arrays and objects.
+ * integers and numbers with bounds and multipleOf, booleans, arrays, tuples (prefixItems) and objects,
+ * and the boolean schemas `true` / `false` (a tuple's `items: false`).
  */
 import fc from 'fast-check';
 import * as z from 'zod/mini';
@@ -56,11 +57,13 @@ function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<num
 }
 
 function arbitraryOf(
-  schema: JsonSchema,
+  schema: JsonSchema | boolean,
   defs: Record<string, JsonSchema>,
   depth: number,
 ): fc.Arbitrary<unknown> {
   if (depth > MAX_DEPTH) return fc.constant(null);
+  // `true` admits anything; `false` admits nothing (a value is sent anyway, to be refused).
+  if (typeof schema === 'boolean') return schema ? fc.jsonValue({ maxDepth: 2 }) : fc.constant(null);
   if (typeof schema.$ref === 'string') {
     const name = schema.$ref.replace(/^#\/\$defs\//, '');
     const target = defs[name];
@@ -88,7 +91,12 @@ function arbitraryOf(
     case 'null':
       return fc.constant(null);
     case 'array': {
-      const items = (schema.items as JsonSchema | undefined) ?? {};
+      if (Array.isArray(schema.prefixItems)) {
+        return fc.tuple(
+          ...(schema.prefixItems as JsonSchema[]).map((item) => arbitraryOf(item, defs, depth + 1)),
+        );
+      }
+      const items = (schema.items as JsonSchema | boolean | undefined) ?? {};
       const minLength = (schema.minItems as number | undefined) ?? 0;
       const maxLength = Math.min((schema.maxItems as number | undefined) ?? 3, minLength + 3);
       return fc.array(arbitraryOf(items, defs, depth + 1), { minLength, maxLength });

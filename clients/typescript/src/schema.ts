@@ -6929,7 +6929,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No sandbox in this stack, or no such payment */
+            /** @description No sandbox in this stack, or no such payment (problem+json) */
             404: {
                 headers: {
                     "x-request-id": string;
@@ -6968,7 +6968,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No sandbox in this stack, or no such payment */
+            /** @description The outcome is not paid, failed or paid-no-callback (problem+json) */
+            400: {
+                headers: {
+                    "x-request-id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No sandbox in this stack, or no such payment (problem+json) */
             404: {
                 headers: {
                     "x-request-id": string;
