@@ -19,10 +19,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
     throw new Error(`Event ${event.id} (${event['detail-type']}) has no valid envelope`);
   }
   const result = await fanOut(parsed.data, event);
-  logger.info('webhook fan-out', {
-    eventId: parsed.data.eventId,
-    detailType: event['detail-type'],
-    ...result,
-  });
+  // Most events match no subscription: those are logged at debug level, not once per event at info.
+  const log = result.candidates > 0 ? logger.info.bind(logger) : logger.debug.bind(logger);
+  log('webhook fan-out', { eventId: parsed.data.eventId, detailType: event['detail-type'], ...result });
   return result;
 }
