@@ -1,11 +1,20 @@
 /** Helpers shared by the outgoing and incoming document use cases. */
 import { vietnamDayOf } from '../calendar/civil-date.ts';
-import type { AccessTarget } from '../http/auth.ts';
+import type { AccessTarget, Principal } from '../http/auth.ts';
 import { ConflictError } from '../http/errors.ts';
+import type { IfMatch } from '../http/etag.ts';
 import type { ChangeContext, DomainWrite } from '../platform/change.ts';
 import { tableName } from '../platform/table.ts';
 
 export type Authorize = (target: AccessTarget) => Promise<void>;
+
+/** Who acts on a document, and the request's authorization and If-Match. */
+export interface Acting {
+  readonly principal: Principal;
+  readonly context: ChangeContext;
+  readonly authorize: Authorize;
+  readonly ifMatch?: IfMatch | undefined;
+}
 
 export const actorName = (context: ChangeContext): string =>
   context.actor.type === 'user' ? context.actor.username : context.actor.name;

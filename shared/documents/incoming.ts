@@ -13,16 +13,15 @@ import {
 } from '#events/documents/document-events.v1.ts';
 import { getAgency } from '../agencies/repository.ts';
 import { vietnamDayOf } from '../calendar/civil-date.ts';
-import type { Principal } from '../http/auth.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.ts';
-import { assertIfMatch, type IfMatch } from '../http/etag.ts';
+import { assertIfMatch } from '../http/etag.ts';
 import type { Page } from '../http/pagination.ts';
 import { withNextNumber } from '../numbering/counter.ts';
 import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite, type PendingEvent } from '../platform/change.ts';
 import { queryPage } from '../platform/query.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
-import { type Authorize, actorName, versionedPut, vietnamYearOf } from './common.ts';
+import { type Acting, actorName, versionedPut, vietnamYearOf } from './common.ts';
 import type { IncomingAction, IncomingDocument } from './document.ts';
 import {
   bookCounterKey,
@@ -195,13 +194,6 @@ export async function requireIncoming(id: string): Promise<IncomingDocument> {
   const document = await getIncoming(id);
   if (!document) throw new NotFoundError('No such incoming document');
   return document;
-}
-
-interface Acting {
-  readonly principal: Principal;
-  readonly context: ChangeContext;
-  readonly authorize: Authorize;
-  readonly ifMatch?: IfMatch | undefined;
 }
 
 async function loadForAgency(id: string, acting: Acting): Promise<IncomingDocument> {

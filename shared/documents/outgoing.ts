@@ -22,14 +22,21 @@ import {
   NotFoundError,
   ValidationError,
 } from '../http/errors.ts';
-import { assertIfMatch, type IfMatch } from '../http/etag.ts';
+import { assertIfMatch } from '../http/etag.ts';
 import type { Page } from '../http/pagination.ts';
 import { withNextNumber } from '../numbering/counter.ts';
 import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite, type PendingEvent } from '../platform/change.ts';
 import { queryPage } from '../platform/query.ts';
 import { nowIso, stripKeys, tableName } from '../platform/table.ts';
-import { type Authorize, actorName, periodRange, versionedPut, vietnamYearOf } from './common.ts';
+import {
+  type Acting,
+  type Authorize,
+  actorName,
+  periodRange,
+  versionedPut,
+  vietnamYearOf,
+} from './common.ts';
 import type {
   Attachment,
   DraftDocument,
@@ -222,13 +229,6 @@ export async function requireOutgoing(id: string): Promise<OutgoingDocument> {
   const document = await getOutgoing(id);
   if (!document) throw new NotFoundError('No such document');
   return document;
-}
-
-interface Acting {
-  readonly principal: Principal;
-  readonly context: ChangeContext;
-  readonly authorize: Authorize;
-  readonly ifMatch?: IfMatch | undefined;
 }
 
 /** Loads the document, checks the caller's agency, If-Match and the lifecycle rule. */
