@@ -8,9 +8,11 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { getAgency } from '../agencies/repository.ts';
 import { now } from '../platform/clock.ts';
 import { ENV, optionalEnv, requireEnv } from '../platform/env.ts';
 import type { SealKey, SigningCapability, VerificationReport } from './capability.ts';
+import { kmsSealKey } from './kms-key.ts';
 import { LocalPki } from './local-pki.ts';
 import { signDetachedWithKey, signPdfWithKey } from './seal.ts';
 import { type TrustAnchors, verifyDetached, verifyPdfSignatures } from './verify.ts';
@@ -56,7 +58,6 @@ function localProvider(pki: LocalPki): SealKeyProvider {
 async function agencyName(code: string): Promise<string | undefined> {
   if (!optionalEnv(ENV.tableName)) return undefined;
   try {
-    const { getAgency } = await import('../agencies/repository.ts');
     return (await getAgency(code))?.name;
   } catch {
     return undefined;
@@ -64,7 +65,6 @@ async function agencyName(code: string): Promise<string | undefined> {
 }
 
 async function kmsProvider(): Promise<SealKeyProvider> {
-  const { kmsSealKey } = await import('./kms-key.ts');
   const rootsFile = optionalEnv(SIGNING_ENV.trustedRootsFile);
   const rootsPem = splitPem(
     rootsFile ? readFileSync(rootsFile, 'utf8') : requireEnv(SIGNING_ENV.trustedRoots),
