@@ -122,9 +122,14 @@ function environment(): Record<string, string | number> {
 }
 
 // --- 1. Bundles and 2. cold init ----------------------------------------------------------------
-async function bundlesAndColdInit(): Promise<{ reference: FunctionFigures; functions: FunctionFigures[] }> {
+async function bundlesAndColdInit(): Promise<{
+  reference: FunctionFigures;
+  floor: FunctionFigures;
+  functions: FunctionFigures[];
+}> {
   const targets: BundleTarget[] = [
     { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
+    { id: 'sdk-floor', kind: 'reference', entry: 'bench/fixtures/sdk-floor-handler.ts' },
     ...apiFunctions.map((fn) => ({ id: fn.id, kind: 'api' as const, entry: fn.entry })),
     ...workers.map((worker) => ({ id: worker.id, kind: 'worker' as const, entry: worker.entry })),
   ];
@@ -148,7 +153,7 @@ async function bundlesAndColdInit(): Promise<{ reference: FunctionFigures; funct
     sizeRatio: ratio(fn.bytes, naive.bytes),
     initRatio: ratio(fn.coldInit.p50, naive.coldInit.p50),
   }));
-  return { reference: figures[0]!, functions: figures.slice(1) };
+  return { reference: figures[0]!, floor: figures[1]!, functions: figures.slice(2) };
 }
 
 // --- 3.–4. Endpoints, warm and at scale ---------------------------------------------------------
@@ -327,7 +332,7 @@ async function main(): Promise<void> {
   const env = environment();
   log(`settings ${JSON.stringify(settings)}`);
 
-  const { reference, functions } = await bundlesAndColdInit();
+  const { reference, floor, functions } = await bundlesAndColdInit();
 
   log('starting the local platform (DynamoDB Local, s3rver, API) on loopback');
   platformStarting = startLocalPlatform({ port: 0, logLevel: 'SILENT' });
@@ -364,6 +369,7 @@ async function main(): Promise<void> {
     settings,
     targets: evaluateTargets({
       reference,
+      floor,
       functions,
       warm,
       scale,
@@ -372,6 +378,7 @@ async function main(): Promise<void> {
       reportLatency,
     }),
     reference,
+    floor,
     functions,
     warm,
     scale,

@@ -20,6 +20,7 @@ const { values, positionals } = parseArgs({
 });
 const all: BundleTarget[] = [
   { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
+  { id: 'sdk-floor', kind: 'reference', entry: 'bench/fixtures/sdk-floor-handler.ts' },
   ...apiFunctions.map((fn) => ({ id: fn.id, kind: 'api' as const, entry: fn.entry })),
   ...workers.map((worker) => ({ id: worker.id, kind: 'worker' as const, entry: worker.entry })),
 ];
@@ -29,7 +30,7 @@ if (unknown.length) {
   process.exit(2);
 }
 const targets = positionals.length
-  ? all.filter((target) => target.id === 'naive-reference' || positionals.includes(target.id))
+  ? all.filter((target) => target.kind === 'reference' || positionals.includes(target.id))
   : all;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const results = [];
