@@ -172,18 +172,19 @@ interface Endpoint {
 }
 
 /** `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL`, then the shared config file (the SDK's selectors). */
-const configuredEndpoint = loadConfig<string | undefined>({
-  environmentVariableSelector: (env) =>
-    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
-      ? undefined
-      : env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
-  configFileSelector: (profile, config) => {
-    if (profile.ignore_configured_endpoint_urls === 'true') return undefined;
-    const services = profile.services ? config?.[`services.${profile.services}`] : undefined;
-    return services?.['s3.endpoint_url'] ?? profile.endpoint_url ?? undefined;
-  },
-  default: undefined,
-});
+const configuredEndpoint = (): Promise<string | undefined> =>
+  loadConfig<string | undefined>({
+    environmentVariableSelector: (env) =>
+      env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
+        ? undefined
+        : env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
+    configFileSelector: (profile, config) => {
+      if (profile.ignore_configured_endpoint_urls === 'true') return undefined;
+      const services = profile.services ? config?.[`services.${profile.services}`] : undefined;
+      return services?.['s3.endpoint_url'] ?? profile.endpoint_url ?? undefined;
+    },
+    default: undefined,
+  })();
 
 export class S3 {
   private readonly signer: SignatureV4;
@@ -530,7 +531,7 @@ export class S3 {
   }
 
   /** Sends a call: middleware, retries, one signed attempt at a time. */
-  async send(call: S3Call, abortSignal?: AbortSignal): Promise<S3Response> {
+  private async send(call: S3Call, abortSignal?: AbortSignal): Promise<S3Response> {
     const context = { clientName: CLIENT_NAME, commandName: `${call.operation}Command` };
     const wrap = (middleware: S3Middleware[], handler: Handler): Handler =>
       middleware.reduceRight<Handler>((next, layer) => layer(next, context), handler);
