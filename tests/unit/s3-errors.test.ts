@@ -7,10 +7,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isMissingObject, isPreconditionFailed } from '#shared/files/storage.ts';
 import { isRetryableAwsError } from '#shared/http/problem.ts';
+import { s3Client, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { readAll, S3, type S3Middleware, S3ServiceError } from '#shared/platform/s3.ts';
+import { faultInjector } from '#tests/support/fault-injection.ts';
 
 const BUCKET = 'vp-files';
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -40,6 +42,7 @@ async function standIn(...replies: Reply[]) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   servers.push(
     () =>
       new Promise<void>((resolve) => {
@@ -50,10 +53,10 @@ async function standIn(...replies: Reply[]) {
   const s3 = new S3({
     region: 'ap-southeast-1',
     credentials: CREDENTIALS,
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     forcePathStyle: true,
   });
-  return { s3, seen };
+  return { s3, seen, endpoint };
 }
 
 const xmlError =
@@ -293,5 +296,32 @@ describe('S3 middleware (the test hook of aws-clients.ts)', () => {
     expect(calls).toEqual(['S3Client.PutObjectCommand']);
     expect(attempts).toEqual(['PutObjectCommand k', 'PutObjectCommand k']);
     expect(seen).toHaveLength(1);
+  });
+});
+
+describe('S3 and the fault-injection suite (tests/support/fault-injection.ts)', () => {
+  afterEach(() => {
+    setAwsClientHook(undefined);
+    vi.unstubAllEnvs();
+  });
+
+  it('injects into the platform’s S3 client as into the SDK clients; the client retries the faults', async () => {
+    const { seen, endpoint } = await standIn(ok());
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', endpoint);
+    vi.stubEnv('S3_FORCE_PATH_STYLE', 'true');
+    vi.stubEnv('AWS_REGION', 'ap-southeast-1');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', CREDENTIALS.secretAccessKey);
+    const always = faultInjector({ rate: 1, seed: 7, kinds: ['timeout'] });
+    setAwsClientHook(always.hook);
+    const error = await failure(s3Client().headBucket(BUCKET));
+    expect(error.name).toBe('TimeoutError');
+    expect(isRetryableAwsError(error)).toBe(true);
+    expect(always.stats.byCommand).toEqual({ 'S3Client.HeadBucketCommand': 3 });
+    expect(seen).toHaveLength(0);
+
+    always.enabled = false;
+    await s3Client().headBucket(BUCKET);
+    expect(seen.map((request) => request.url)).toEqual(['/vp-files/']);
   });
 });
