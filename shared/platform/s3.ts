@@ -5,7 +5,7 @@
  * the standard retry strategy and config loaders of @smithy/core, and the default credential chain
  * (in Lambda bundles aliased to shared/platform/lambda-credentials.ts). `@aws-sdk/client-s3` and its
  * presigner weigh ~165 KB minified per function (schemas, endpoint rules, XML and checksum code);
- * this is a few KB.
+ * this is about 8 KB.
  *
  * It behaves as the SDK client configured in aws-clients.ts did, on the wire and to callers:
  * - requests and presigned URLs are signed exactly as the SDK signs them (the same headers, query
@@ -24,7 +24,8 @@
  * `middlewareStack.add` takes the SDK's middleware shape for the test hook of aws-clients.ts
  * (setAwsClientHook): a middleware at the `initialize` step wraps a call once, outside retries;
  * at any later step it wraps each attempt, before signing. No middleware, no cost.
- * Not supported (not used here): FIPS or dual-stack endpoints, access points, S3 Express, multipart.
+ * Not supported (not used here): FIPS or dual-stack endpoints, access points, S3 Express, multipart,
+ * clock-skew correction; of response checksums only a full-object SHA-256 is checked (getObjectBytes).
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -579,7 +580,8 @@ export class S3 {
     };
     const body = response.body as Readable | undefined;
     if (response.statusCode >= 300) {
-      const text = call.method === 'HEAD' ? '' : (await readAll(body)).toString('utf8');
+      // Read to the end (empty for HEAD) so that the connection goes back to the keep-alive pool.
+      const text = (await readAll(body)).toString('utf8');
       throw errorOf(response.statusCode, text, metadata);
     }
     if (call.operation === 'CopyObject') {
@@ -591,8 +593,8 @@ export class S3 {
       return { statusCode: response.statusCode, headers, body: emptyBody() };
     }
     if (call.method !== 'GET') {
-      // Free the connection for keep-alive: these answers carry nothing the callers read.
-      if (body) await readAll(body);
+      // Read to the end for keep-alive, as above: these answers carry nothing the callers read.
+      await readAll(body);
       return { statusCode: response.statusCode, headers, body: emptyBody() };
     }
     return { statusCode: response.statusCode, headers, body: body ?? emptyBody() };
