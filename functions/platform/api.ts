@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { createApiHandler } from '#shared/http/api-handler.ts';
 import { dynamoClient, s3Client } from '#shared/platform/aws-clients.ts';
 import { ENV, optionalEnv, requireEnv } from '#shared/platform/env.ts';
@@ -85,14 +84,14 @@ export const handler = createApiHandler(platformRoutes, {
       ),
       ...Object.fromEntries(
         await Promise.all(
-          [
-            ['s3-files', requireEnv(ENV.filesBucket)],
-            ['s3-audit-archive', requireEnv(ENV.auditBucket)],
-          ].map(async ([name, bucket]) => [
+          (
+            [
+              ['s3-files', requireEnv(ENV.filesBucket)],
+              ['s3-audit-archive', requireEnv(ENV.auditBucket)],
+            ] as const
+          ).map(async ([name, bucket]) => [
             name,
-            await probe((abortSignal) =>
-              s3Client().send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal }),
-            ),
+            await probe((abortSignal) => s3Client().headBucket(bucket, { abortSignal })),
           ]),
         ),
       ),

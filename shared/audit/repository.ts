@@ -1,5 +1,4 @@
 /** Reading and verifying the audit trail; writing happens only in commitChange (shared/platform/change.ts). */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Page } from '../http/pagination.ts';
 import { s3Client } from '../platform/aws-clients.ts';
 import { ENV, requireEnv } from '../platform/env.ts';
@@ -59,13 +58,11 @@ export async function writeDigests(now = new Date()): Promise<number> {
   const day = now.toISOString().slice(0, 10);
   const heads = await listChainHeads();
   for (const head of heads) {
-    await s3Client().send(
-      new PutObjectCommand({
-        Bucket: requireEnv(ENV.auditBucket),
-        Key: digestKey(head.chain, day),
-        Body: JSON.stringify({ ...head, writtenAt: now.toISOString() }),
-        ContentType: 'application/json',
-      }),
+    await s3Client().putObject(
+      requireEnv(ENV.auditBucket),
+      digestKey(head.chain, day),
+      JSON.stringify({ ...head, writtenAt: now.toISOString() }),
+      { contentType: 'application/json' },
     );
   }
   return heads.length;
@@ -73,18 +70,11 @@ export async function writeDigests(now = new Date()): Promise<number> {
 
 /** The most recent archived digest of a chain, if any. */
 export async function latestDigest(chain: string): Promise<ChainHead | undefined> {
-  const listed = await s3Client().send(
-    new ListObjectsV2Command({ Bucket: requireEnv(ENV.auditBucket), Prefix: `audit-digests/${chain}/` }),
-  );
-  const key = (listed.Contents ?? [])
-    .map((object) => object.Key ?? '')
-    .sort()
-    .pop();
+  const bucket = requireEnv(ENV.auditBucket);
+  // Every page: a chain archives one digest a day, more than a page (1,000 keys) in three years.
+  const key = (await s3Client().listKeys(bucket, `audit-digests/${chain}/`)).sort().pop();
   if (!key) return undefined;
-  const object = await s3Client().send(
-    new GetObjectCommand({ Bucket: requireEnv(ENV.auditBucket), Key: key }),
-  );
-  return JSON.parse(await object.Body!.transformToString()) as ChainHead;
+  return JSON.parse((await s3Client().getObjectBytes(bucket, key)).toString('utf8')) as ChainHead;
 }
 
 export interface ChainReport {

@@ -5,7 +5,6 @@
  * with its record written in the caller's transaction (`write`), so it exists only if the change does.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ConflictError } from '../http/errors.ts';
 import { s3Client } from '../platform/aws-clients.ts';
 import type { DomainWrite } from '../platform/change.ts';
@@ -26,10 +25,7 @@ export async function readFileBytes(id: string): Promise<{ file: FileRecord; byt
       status: file.status,
     });
   }
-  const { Body } = await s3Client().send(new GetObjectCommand({ Bucket: bucket(), Key: objectKey }));
-  const bytes = Buffer.from(
-    await (Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
-  );
+  const bytes = await s3Client().getObjectBytes(bucket(), objectKey);
   return { file, bytes };
 }
 
@@ -53,15 +49,10 @@ export async function storeServerFile(input: {
   const at = created.toISOString();
   const objectKey = objectKeyOf(input.agencyCode, created, id);
   const sha256 = createHash('sha256').update(input.bytes).digest('base64');
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: bucket(),
-      Key: objectKey,
-      Body: input.bytes,
-      ContentType: input.contentType,
-      ChecksumSHA256: sha256,
-    }),
-  );
+  await s3Client().putObject(bucket(), objectKey, input.bytes, {
+    contentType: input.contentType,
+    checksumSha256: sha256,
+  });
   const file: FileRecord = {
     id,
     purpose: input.purpose,

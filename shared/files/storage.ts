@@ -2,22 +2,15 @@
  * File objects in the files bucket (keys: ./keys.ts): presigned uploads and downloads, and the reads
  * confirmation needs. The only module of shared/files that talks to S3.
  *
- * Presigned URLs are built by the SDK from its standard endpoint configuration, so they point where
- * the handler's S3 client points: in AWS at the regional S3 endpoint of the bucket
- * (`https://<bucket>.s3.<region>.amazonaws.com/…`); locally at s3rver (AWS_ENDPOINT_URL_S3, path
- * style, `http://127.0.0.1:<port>/<bucket>/…`).
+ * Presigned URLs are built from the SDK's standard endpoint configuration and signed as the SDK's
+ * presigner signs them (shared/platform/s3.ts), so they point where the handler's S3 client points:
+ * in AWS at the regional S3 endpoint of the bucket (`https://<bucket>.s3.<region>.amazonaws.com/…`);
+ * locally at s3rver (AWS_ENDPOINT_URL_S3, path style, `http://127.0.0.1:<port>/<bucket>/…`).
  */
 import { createHash } from 'node:crypto';
-import {
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Client } from '../platform/aws-clients.ts';
 import { ENV, requireEnv } from '../platform/env.ts';
+import { readAll } from '../platform/s3.ts';
 
 const bucket = (): string => requireEnv(ENV.filesBucket);
 
@@ -42,19 +35,17 @@ export async function presignUpload(
   declared: { contentType: string; size: number; sha256: string },
   expiresIn: number,
 ): Promise<SignedUpload> {
-  const command = new PutObjectCommand({
-    Bucket: bucket(),
-    Key: key,
-    ContentType: declared.contentType,
-    ContentLength: declared.size,
-    ChecksumSHA256: declared.sha256,
-  });
-  const url = await getSignedUrl(s3Client(), command, {
-    expiresIn,
-    // Signed as headers (not hoisted into the query string), so the client must send them as declared.
-    signableHeaders: new Set(['content-type', 'content-length']),
-    unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
-  });
+  const url = await s3Client().presignPutObject(
+    bucket(),
+    key,
+    { contentType: declared.contentType, contentLength: declared.size, checksumSha256: declared.sha256 },
+    {
+      expiresIn,
+      // Signed as headers (not hoisted into the query string), so the client must send them as declared.
+      signableHeaders: new Set(['content-type', 'content-length']),
+      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+    },
+  );
   return {
     url,
     headers: { 'content-type': declared.contentType, 'x-amz-checksum-sha256': declared.sha256 },
@@ -79,8 +70,8 @@ export interface ObjectHead extends ObjectVersion {
 }
 
 const pinned = (version: ObjectVersion) => ({
-  IfMatch: version.etag,
-  ...(version.versionId ? { VersionId: version.versionId } : {}),
+  ifMatch: version.etag,
+  ...(version.versionId ? { versionId: version.versionId } : {}),
 });
 
 /** True when the object (or the version asked for) does not exist. */
@@ -91,25 +82,17 @@ export const isMissingObject = (error: unknown): boolean =>
 /** HEAD of an object; undefined when it does not exist (not uploaded yet). */
 export async function headObject(key: string): Promise<ObjectHead | undefined> {
   try {
-    const head = await s3Client().send(
-      new HeadObjectCommand({ Bucket: bucket(), Key: key, ChecksumMode: 'ENABLED' }),
-    );
+    const head = await s3Client().headObject(bucket(), key, { checksumMode: true });
     return {
-      size: head.ContentLength ?? 0,
-      etag: head.ETag ?? '',
-      ...(head.VersionId && head.VersionId !== 'null' ? { versionId: head.VersionId } : {}),
-      ...(head.ChecksumSHA256 ? { sha256: head.ChecksumSHA256 } : {}),
+      size: head.contentLength,
+      etag: head.etag,
+      ...(head.versionId && head.versionId !== 'null' ? { versionId: head.versionId } : {}),
+      ...(head.checksumSha256 ? { sha256: head.checksumSha256 } : {}),
     };
   } catch (error) {
     if (isMissingObject(error)) return undefined;
     throw error;
   }
-}
-
-function asyncIterable(body: unknown): AsyncIterable<Uint8Array> {
-  if (body && typeof body === 'object' && Symbol.asyncIterator in body)
-    return body as AsyncIterable<Uint8Array>;
-  throw new Error('The S3 response body is not a stream');
 }
 
 /**
@@ -122,13 +105,12 @@ export async function readRange(
   start: number,
   end: number,
 ): Promise<Uint8Array> {
-  const { Body } = await s3Client().send(
-    new GetObjectCommand({ Bucket: bucket(), Key: key, ...pinned(version), Range: `bytes=${start}-${end}` }),
-  );
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of asyncIterable(Body)) chunks.push(chunk);
+  const { body } = await s3Client().getObject(bucket(), key, {
+    ...pinned(version),
+    range: `bytes=${start}-${end}`,
+  });
   // A backend that ignores Range sends the whole object: keep only what was asked for.
-  return Buffer.concat(chunks).subarray(0, end - start + 1);
+  return (await readAll(body)).subarray(0, end - start + 1);
 }
 
 /** SHA-256 (base64) and length of one version of an object, streamed: memory stays flat. */
@@ -136,12 +118,10 @@ export async function digestObject(
   key: string,
   version: ObjectVersion,
 ): Promise<{ sha256: string; size: number }> {
-  const { Body } = await s3Client().send(
-    new GetObjectCommand({ Bucket: bucket(), Key: key, ...pinned(version) }),
-  );
+  const { body } = await s3Client().getObject(bucket(), key, pinned(version));
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of asyncIterable(Body)) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     hash.update(chunk);
     size += chunk.length;
   }
@@ -151,20 +131,16 @@ export async function digestObject(
 /** Copies the verified version of an upload to its permanent key; S3 stores the copy's SHA-256. */
 export async function copyVerified(from: string, to: string, version: ObjectVersion): Promise<void> {
   const source = `${bucket()}/${from.split('/').map(encodeURIComponent).join('/')}`;
-  await s3Client().send(
-    new CopyObjectCommand({
-      Bucket: bucket(),
-      Key: to,
-      CopySource: version.versionId ? `${source}?versionId=${encodeURIComponent(version.versionId)}` : source,
-      CopySourceIfMatch: version.etag,
-      MetadataDirective: 'COPY',
-      ChecksumAlgorithm: 'SHA256',
-    }),
-  );
+  await s3Client().copyObject(bucket(), to, {
+    copySource: version.versionId ? `${source}?versionId=${encodeURIComponent(version.versionId)}` : source,
+    copySourceIfMatch: version.etag,
+    metadataDirective: 'COPY',
+    checksumAlgorithm: 'SHA256',
+  });
 }
 
 export async function deleteObject(key: string): Promise<void> {
-  await s3Client().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+  await s3Client().deleteObject(bucket(), key);
 }
 
 /** True for S3's answer to a failed If-Match: the object changed since it was read. */
@@ -177,14 +153,5 @@ export async function presignDownload(
   response: { contentType: string; contentDisposition: string },
   expiresIn: number,
 ): Promise<string> {
-  return getSignedUrl(
-    s3Client(),
-    new GetObjectCommand({
-      Bucket: bucket(),
-      Key: key,
-      ResponseContentType: response.contentType,
-      ResponseContentDisposition: response.contentDisposition,
-    }),
-    { expiresIn },
-  );
+  return s3Client().presignGetObject(bucket(), key, response, { expiresIn });
 }

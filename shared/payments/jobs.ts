@@ -4,7 +4,6 @@
  * reconciliation of each gateway's statement (CSV in the files bucket under
  * `payments/statements/<gateway>/<yyyy-mm-dd>.csv`) with our records.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isMissingObject } from '../files/storage.ts';
 import { ddb, s3Client } from '../platform/aws-clients.ts';
@@ -116,10 +115,7 @@ export interface ReconciliationReport extends ComparisonResult {
 
 async function readStatement(key: string): Promise<Buffer | undefined> {
   try {
-    const object = await s3Client().send(
-      new GetObjectCommand({ Bucket: requireEnv(ENV.filesBucket), Key: key }),
-    );
-    return Buffer.from(await object.Body!.transformToByteArray());
+    return await s3Client().getObjectBytes(requireEnv(ENV.filesBucket), key);
   } catch (error) {
     if (isMissingObject(error)) return undefined;
     throw error;

@@ -4,7 +4,6 @@
  * of PaymentPaid (functions/payments/receipts.ts), so the PDF and signing libraries are bundled
  * there only; links to download are made by ./receipt-link.ts.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getAgency } from '../agencies/repository.ts';
 import { ConflictError } from '../http/errors.ts';
@@ -40,14 +39,9 @@ export async function issueReceipt(payment: Payment): Promise<Payment> {
     gatewayName: settings?.displayName ?? PROTOCOL_NAMES[payment.protocol] ?? payment.gateway,
   });
   const { pdf, sealed } = await sealReceipt(payment, unsealed);
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: requireEnv(ENV.filesBucket),
-      Key: receiptObjectKey(payment),
-      Body: pdf,
-      ContentType: 'application/pdf',
-    }),
-  );
+  await s3Client().putObject(requireEnv(ENV.filesBucket), receiptObjectKey(payment), pdf, {
+    contentType: 'application/pdf',
+  });
   const receipt = { number: payment.code, issuedAt: nowIso(), sealed, size: pdf.length };
   try {
     await recordReceipt(payment.id, receipt);

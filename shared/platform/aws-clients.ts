@@ -1,24 +1,26 @@
 /**
- * AWS SDK clients, created once per container (module-scope singletons, created lazily).
+ * AWS clients, created once per container (module-scope singletons, created lazily): the SDK's for
+ * DynamoDB and EventBridge, our small one for S3 (./s3.ts: the SDK's S3 client and presigner would
+ * add ~165 KB to every function that touches a file).
  * Endpoints come only from the SDK's standard configuration (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_DYNAMODB,
  * AWS_ENDPOINT_URL_S3, ...), so the same code reaches DynamoDB Local / s3rver, LocalStack or AWS.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, optionalEnv } from './env.ts';
+import { S3 } from './s3.ts';
 
 let dynamo: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
-let s3: S3Client | undefined;
+let s3: S3 | undefined;
 let eventBridge: EventBridgeClient | undefined;
 
-/** The platform's SDK clients, as handed to a client hook. */
-export type AwsClient = DynamoDBClient | S3Client | EventBridgeClient;
+/** The platform's AWS clients, as handed to a client hook (S3's takes SDK middleware too: ./s3.ts). */
+export type AwsClient = DynamoDBClient | S3 | EventBridgeClient;
 
 /**
- * Test hook, off by default: called once for every SDK client this module creates, so a test can add
+ * Test hook, off by default: called once for every client this module creates, so a test can add
  * middleware (fault injection, scheduling of requests). Costs nothing when unset: clients are
  * created once per container and the hook is read only then.
  */
@@ -47,8 +49,8 @@ export function ddb(): DynamoDBDocumentClient {
   return documentClient;
 }
 
-export function s3Client(): S3Client {
-  s3 ??= hooked(new S3Client({ forcePathStyle: optionalEnv(ENV.s3ForcePathStyle) === 'true' }));
+export function s3Client(): S3 {
+  s3 ??= hooked(new S3({ forcePathStyle: optionalEnv(ENV.s3ForcePathStyle) === 'true' }));
   return s3;
 }
 

@@ -4,7 +4,6 @@
  * record (the same item shape as shared/files, so GET /v1/files/{id} and its download serve it).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { FileRecord } from '../files/file.ts';
 import { ENTITY_FILE, fileKey, incomingKeyOf, objectKeyOf } from '../files/keys.ts';
 import { requireStoredFile, type StoredFile } from '../files/repository.ts';
@@ -20,25 +19,18 @@ const bucket = (): string => requireEnv(ENV.filesBucket);
 export const MAX_SIGNED_FILE_BYTES = 50 * 1024 * 1024;
 
 export async function readObject(key: string): Promise<Uint8Array> {
-  const { Body } = await s3Client().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-  if (!Body) throw new Error(`Object ${key} has no body`);
-  return new Uint8Array(await Body.transformToByteArray());
+  return new Uint8Array(await s3Client().getObjectBytes(bucket(), key));
 }
 
 export async function writeObject(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
-  await s3Client().send(
-    new PutObjectCommand({
-      Bucket: bucket(),
-      Key: key,
-      Body: bytes,
-      ContentType: contentType,
-      ChecksumSHA256: createHash('sha256').update(bytes).digest('base64'),
-    }),
-  );
+  await s3Client().putObject(bucket(), key, bytes, {
+    contentType,
+    checksumSha256: createHash('sha256').update(bytes).digest('base64'),
+  });
 }
 
 export async function removeObject(key: string): Promise<void> {
-  await s3Client().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+  await s3Client().deleteObject(bucket(), key);
 }
 
 /** A confirmed file's record and bytes. */

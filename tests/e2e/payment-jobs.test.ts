@@ -4,7 +4,6 @@
  * with a missing, an extra and a mismatched transaction names exactly those three. On a platform of
  * the test's own, so the domain clock can move and no other test's payments are re-checked.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
 import { statementKey } from '#shared/payments/jobs.ts';
@@ -142,14 +141,9 @@ describe('daily reconciliation', () => {
       `${lost.code},${lost.gatewayTransactionId},${TOTAL},VND,paid,${lost.paidAt}`,
       `TT310520ZZZZZZZZ,SB999,${TOTAL},VND,paid,2031-05-20T02:30:00Z`,
     ].join('\n');
-    await s3Client().send(
-      new PutObjectCommand({
-        Bucket: requireEnv(ENV.filesBucket),
-        Key: statementKey('sandbox', DAY),
-        Body: csv,
-        ContentType: 'text/csv',
-      }),
-    );
+    await s3Client().putObject(requireEnv(ENV.filesBucket), statementKey('sandbox', DAY), csv, {
+      contentType: 'text/csv',
+    });
     type Report = {
       gateway: string;
       statementFound: boolean;
