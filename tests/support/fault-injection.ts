@@ -198,7 +198,11 @@ function lostAnswerError(clientName: string, commandName: string, reset: boolean
   return error;
 }
 
+/** Middleware names are unique per client: one per injector. */
+let lostAnswerInjectors = 0;
+
 export function lostAnswerInjector(plan: LostAnswerPlan): LostAnswerInjector {
+  const name = `proofLostAnswers${++lostAnswerInjectors}`;
   const random = seededRandom(plan.seed);
   const kinds = plan.kinds ?? LOST_ANSWER_KINDS;
   const commands: readonly string[] = plan.commands ?? WRITE_COMMANDS;
@@ -235,7 +239,7 @@ export function lostAnswerInjector(plan: LostAnswerPlan): LostAnswerInjector {
             throw lostAnswerError(clientName, commandName, random() < 0.5);
           };
         },
-        { step: 'deserialize', priority: 'high', name: 'proofLostAnswers' },
+        { step: 'deserialize', priority: 'high', name },
       );
     },
   };
