@@ -8,7 +8,9 @@
  *   (re-sent with the same token, else its audit record read back), never reported failed;
  * - numbering under lost answers stays 1..n, no gap, no duplicate, no failed writer;
  * - Idempotency-Key: a lost answer on taking the key is not "in progress" (409) for the request that
- *   took it, and a 503 before the operation ran leaves the key free for the retry.
+ *   took it, and a 503 before the operation ran leaves the key free for the retry;
+ * - the API-call meter (an ADD, not idempotent by itself) bills each call once when its write's
+ *   answer is lost, re-sent by the SDK or by the meter's next flush.
  *
  * Seeds: LOST_SEED (default random, printed in the suite's name); runs: PROOF_RUNS (default 12).
  */
@@ -23,6 +25,8 @@ import { currentValue, takeNextNumber, withNextNumber } from '#shared/numbering/
 import { ddb, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { commitChange } from '#shared/platform/change.ts';
 import { tableName } from '#shared/platform/table.ts';
+import { addToAggregate, aggregateKey, CELL_PREFIX } from '#shared/reports/increment.ts';
+import { ApiCallMeter } from '#shared/reports/usage-meter.ts';
 import { type LostAnswerPlan, lostAnswerInjector } from '#tests/support/fault-injection.ts';
 import { unique } from '#tests/support/http.ts';
 
@@ -211,5 +215,47 @@ describe(`Idempotency-Key under lost answers (seed ${SEED})`, () => {
     expect(await runIdempotent(call, run)).toEqual({ response: answer, replayed: false });
     expect(runs).toBe(1);
     expect(await item(idempotencyRecordKey(call))).toMatchObject({ status: 'COMPLETED' });
+  });
+});
+
+describe(`the API-call meter under lost answers (seed ${SEED})`, () => {
+  const day = '2026-11-22';
+  const billed = async (agency: string) =>
+    (await item(aggregateKey('usage', agency, day, 'meter-proof')))?.[`${CELL_PREFIX}apiCalls`];
+  const meterOf = () =>
+    new ApiCallMeter(
+      (fact, token) => addToAggregate(fact, 'meter-proof', token),
+      () => 0,
+    );
+  const calls = (meter: ApiCallMeter, agency: string, n: number) => {
+    for (let i = 0; i < n; i += 1) meter.count(agency, new Date(`${day}T03:00:00Z`));
+  };
+
+  it('bills each call once when the SDK re-sends a write whose answer was lost', async () => {
+    const agency = `PROOF.${unique()}`;
+    const meter = meterOf();
+    calls(meter, agency, 5);
+    const injector = losing({ rate: 1, limit: 1, kinds: ['lost-answer'] });
+    await meter.flushIfDue();
+    expect(injector.stats.lost['lost-answer']).toBe(1);
+    setAwsClientHook(undefined);
+    // Before the fix: an UpdateItem ADD re-sent by the SDK, 10.
+    expect(await billed(agency)).toBe(5);
+  });
+
+  it('bills each call once when the write failed after it was applied and the next flush sends it again', async () => {
+    const agency = `PROOF.${unique()}`;
+    const meter = meterOf();
+    calls(meter, agency, 5);
+    const injector = losing({ rate: 1, limit: 1, kinds: ['lost-answer-exhausted'] });
+    await meter.flushIfDue();
+    expect(injector.stats.lost['lost-answer-exhausted']).toBeGreaterThan(0);
+    expect(meter.pendingCalls).toBe(5);
+    setAwsClientHook(undefined);
+    calls(meter, agency, 2);
+    await meter.flushIfDue();
+    expect(meter.pendingCalls).toBe(0);
+    // Before the fix: the kept 5 merged with the 2 new calls and added again, 12.
+    expect(await billed(agency)).toBe(7);
   });
 });

@@ -385,6 +385,9 @@ describe('one payment under scheduled interleavings', () => {
             expect(s.report().length).toBeGreaterThanOrEqual(ops.length);
           } finally {
             scheduler = undefined;
+            // A group commit started by an operation may still be writing changes of the event
+            // consumers (same agency chain): let its requests through, or the chain waits forever.
+            await s.waitAll();
           }
 
           // No request fails: no 5xx, no protocol "error", no re-check error.
