@@ -10,8 +10,13 @@
  * the invocation's remaining time), in three conditional writes of our own: Powertools Idempotency
  * bundled its JMESPath engine and persistence layers (about 45 KB minified in every API function) for
  * what is here one key and one payload hash.
+ *
+ * Lost answers: each request marks the record it writes with an `owner` token of its own. When the
+ * SDK re-sends the in-progress write after its answer was lost, the condition fails on our own
+ * record: the owner says the key is ours, not another request's. When no answer comes back at all,
+ * the record is released (deleted if ours) before the 503, so the client's retry can take the key.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ddb } from '../platform/aws-clients.ts';
@@ -40,6 +45,8 @@ export interface IdempotentCall {
 interface IdempotencyRecord {
   status: 'IN_PROGRESS' | 'COMPLETED';
   fingerprint: string;
+  /** The request that took the key (recognises our own write after a lost answer). */
+  owner?: string;
   /** Epoch ms after which an IN_PROGRESS record no longer blocks (the invocation is over). */
   inProgressUntil?: number;
   /** The stored response (JSON), on COMPLETED records. */
@@ -66,6 +73,7 @@ export async function runIdempotent(
 ): Promise<{ response: APIGatewayProxyStructuredResultV2; replayed: boolean }> {
   const key = idempotencyRecordKey(call);
   const fingerprint = sha256Hex(call.fingerprint);
+  const owner = randomUUID();
   const now = Date.now();
   try {
     await ddb().send(
@@ -76,6 +84,7 @@ export async function runIdempotent(
           entityType: ENTITY_IDEMPOTENCY,
           status: 'IN_PROGRESS',
           fingerprint,
+          owner,
           inProgressUntil: now + remainingMs(call.context),
           expiresAt: Math.floor(now / 1000) + IDEMPOTENCY_TTL_SECONDS,
         } satisfies IdempotencyRecord & typeof key & { entityType: string },
@@ -91,8 +100,14 @@ export async function runIdempotent(
       }),
     );
   } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    return { response: await existingResponse(key, fingerprint), replayed: true };
+    if (!isConditionalCheckFailed(error)) {
+      // Unknown whether the record was written (its answer may have been lost): release it if ours.
+      await release(key, owner);
+      throw error;
+    }
+    const record = await readRecord(key);
+    // Our own write, applied before its answer was lost and re-sent by the SDK: the key is ours.
+    if (record?.owner !== owner) return { response: responseOf(record, fingerprint), replayed: true };
   }
 
   let response: APIGatewayProxyStructuredResultV2;
@@ -100,7 +115,7 @@ export async function runIdempotent(
     response = await run();
   } catch (error) {
     // Nothing is stored for a failure: the same key may be retried.
-    await ddb().send(new DeleteCommand({ TableName: tableName(), Key: key }));
+    await release(key, owner);
     throw error;
   }
   try {
@@ -121,14 +136,35 @@ export async function runIdempotent(
   return { response, replayed: false };
 }
 
-async function existingResponse(
-  key: { PK: string; SK: string },
-  fingerprint: string,
-): Promise<APIGatewayProxyStructuredResultV2> {
+/** Deletes the record if this request still owns it; best effort (else it expires when in progress). */
+async function release(key: { PK: string; SK: string }, owner: string): Promise<void> {
+  try {
+    await ddb().send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: key,
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error))
+      logger.warn('idempotency record not released', { error: error as Error });
+  }
+}
+
+async function readRecord(key: { PK: string; SK: string }): Promise<IdempotencyRecord | undefined> {
   const { Item } = await ddb().send(
     new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
   );
-  const record = Item as IdempotencyRecord | undefined;
+  return Item as IdempotencyRecord | undefined;
+}
+
+function responseOf(
+  record: IdempotencyRecord | undefined,
+  fingerprint: string,
+): APIGatewayProxyStructuredResultV2 {
   // Deleted meanwhile (the first request failed): the client retries and takes the key.
   if (!record) throw new HttpProblem('idempotency-in-progress');
   if (record.fingerprint !== fingerprint) throw new HttpProblem('idempotency-key-reused');

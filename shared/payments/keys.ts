@@ -4,6 +4,7 @@
  * | access pattern                                   | index | PK                              | SK                     |
  * |--------------------------------------------------|-------|---------------------------------|------------------------|
  * | a payment                                        | table | `PAYMENT#<id>`                  | `META`                 |
+ * | the refund of a payment (taken before the gateway is asked) | table | `PAYMENT#<id>`      | `REFUND`               |
  * | a payment by lookup code (callbacks)             | table | `PAYCODE#<code>`                | `LOOKUP`               |
  * | the current request of a dossier and purpose     | table | `PAYREQ#<dossierId>#<purpose>`  | `SLOT`                 |
  * | pending payments, oldest first (re-check job)    | GSI1  | `PAYSTATUS#pending`             | `<createdAt>#<id>`     |
@@ -18,6 +19,8 @@ import type { Payment } from './payment.ts';
 export const ENTITY_PAYMENT = 'payment';
 
 export const paymentKey = (id: string) => ({ PK: `PAYMENT#${id}`, SK: 'META' });
+/** One per payment, ever: taken before the gateway is asked to refund, so it is asked once. */
+export const paymentRefundKey = (id: string) => ({ PK: `PAYMENT#${id}`, SK: 'REFUND' });
 export const paymentCodeKey = (code: string) => ({ PK: `PAYCODE#${code}`, SK: 'LOOKUP' });
 export const paymentSlotKey = (dossierId: string, purpose: string) => ({
   PK: `PAYREQ#${dossierId}#${purpose}`,

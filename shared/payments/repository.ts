@@ -5,7 +5,7 @@
  * callbacks (or a callback and the re-check job) make exactly one transition.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   PaymentCancelledV1,
   PaymentExpiredV1,
@@ -25,7 +25,7 @@ import { ddb } from '../platform/aws-clients.ts';
 import { type ChangeContext, commitChange, type DomainWrite, type PendingEvent } from '../platform/change.ts';
 import { now } from '../platform/clock.ts';
 import { queryAll } from '../platform/query.ts';
-import { stripKeys, tableName } from '../platform/table.ts';
+import { isConditionalCheckFailed, nowIso, stripKeys, tableName } from '../platform/table.ts';
 import { requireProcedure } from '../procedures/repository.ts';
 import { GatewayError } from './gateways/gateway.ts';
 import { gatewayById } from './gateways/registry.ts';
@@ -36,6 +36,7 @@ import {
   paymentCodeKey,
   paymentIndexKeys,
   paymentKey,
+  paymentRefundKey,
   paymentSlotKey,
 } from './keys.ts';
 import {
@@ -407,7 +408,11 @@ export async function cancelPayment(
   return result.payment;
 }
 
-/** Refunds a paid payment through its gateway (whole amount unless less is given). */
+/**
+ * Refunds a paid payment through its gateway (whole amount unless less is given), once: the
+ * payment's refund is taken (takeRefund) before the gateway is asked, so concurrent refunds ask it
+ * once; the losers answer 409.
+ */
 export async function refundPayment(
   id: string,
   input: { amount?: number | undefined; reason: string },
@@ -430,10 +435,14 @@ export async function refundPayment(
   }
   const adapter = await gatewayById(before.gateway);
   if (!adapter) throw new ServiceUnavailableError(`The gateway ${before.gateway} is no longer configured`);
+  // Taken before the gateway is asked: two concurrent refunds never both reach the gateway.
+  const token = await takeRefund(before, amount, principal.username);
   let reference: string;
   try {
     ({ reference } = await adapter.refund(before, { amount, reason: input.reason, by: principal.username }));
   } catch (error) {
+    // The gateway refused (or could not be reached): the refund may be asked for again.
+    await releaseRefund(before.id, token);
     if (error instanceof GatewayError) throw new ServiceUnavailableError(`Refund failed: ${error.message}`);
     throw error;
   }
@@ -466,6 +475,18 @@ export async function refundPayment(
         },
         onConditionFailed: () => new ConflictError('The payment changed meanwhile; read it again'),
       },
+      {
+        item: {
+          Update: {
+            TableName: tableName(),
+            Key: paymentRefundKey(before.id),
+            UpdateExpression: 'SET #state = :done, gatewayReference = :reference',
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#state': 'state', '#token': 'token' },
+            ExpressionAttributeValues: { ':done': 'done', ':reference': reference, ':token': token },
+          },
+        },
+      },
       dossierPaymentWrite(next),
     ],
     events: [
@@ -477,6 +498,57 @@ export async function refundPayment(
     ],
   });
   return next;
+}
+
+const refundTaken = (status: PaymentStatus) =>
+  new ConflictError('A refund of this payment was already made or is in progress', { status });
+
+/**
+ * Takes the payment's one refund (`PAYMENT#<id>`/REFUND, written once) before the gateway is asked.
+ * A refund left `asked` (the gateway answered, the commit did not happen) blocks others until an
+ * operator settles it against the gateway's statement. Returns the token that owns it.
+ */
+async function takeRefund(payment: Payment, amount: number, by: string): Promise<string> {
+  const token = randomUUID();
+  try {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...paymentRefundKey(payment.id),
+          entityType: 'payment-refund',
+          state: 'asked',
+          token,
+          amount,
+          by,
+          at: nowIso(),
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    // Ours already, when the SDK re-sent the write after its answer was lost.
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: paymentRefundKey(payment.id), ConsistentRead: true }),
+    );
+    if (Item?.token !== token) throw refundTaken(payment.status);
+  }
+  return token;
+}
+
+async function releaseRefund(id: string, token: string): Promise<void> {
+  await ddb()
+    .send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: paymentRefundKey(id),
+        ConditionExpression: '#token = :token AND #state = :asked',
+        ExpressionAttributeNames: { '#token': 'token', '#state': 'state' },
+        ExpressionAttributeValues: { ':token': token, ':asked': 'asked' },
+      }),
+    )
+    .catch(() => undefined);
 }
 
 /** Pending payments created before `cutoff`, oldest first (GSI1). */

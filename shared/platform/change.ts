@@ -10,6 +10,12 @@
  * own items and audit record (consecutive records of the chain), the chain head moves once. A batch
  * commits or fails as a whole; when it fails, the changes that caused it are retried alone, so each
  * caller sees exactly the outcome its change would have had by itself.
+ *
+ * Lost answers: a transaction may be applied and its answer lost (a socket timeout after the
+ * response). Each transaction carries its own ClientRequestToken, so a re-send of it (the SDK's
+ * retries, then ours) is answered as the first was applied, for DynamoDB's 10-minute window; when
+ * no answer comes back at all, the batch's last audit record is read back: there with our hash, the
+ * batch committed. A committed change is never reported failed.
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -28,6 +34,7 @@ import {
 } from '../audit/keys.ts';
 import { ENTITY_OUTBOX, OUTBOX_TTL_SECONDS, outboxKey } from '../events/keys.ts';
 import { ServiceUnavailableError } from '../http/errors.ts';
+import { isRetryableAwsError } from '../http/problem.ts';
 import { ddb } from './aws-clients.ts';
 import { ENV, optionalEnv } from './env.ts';
 import { backoff } from './retry.ts';
@@ -376,7 +383,7 @@ async function commitBatch(
   owners.push({ kind: 'head' });
 
   try {
-    await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+    await writeTransaction(items, agencyCode, last);
     knownHeads.set(agencyCode, { seq: last.seq, hash: last.hash });
     for (const [counter, { to }] of counters) committedCounters.set(counter, to);
     for (const [i, queued] of batch.entries()) queued.resolve(committed[i]!);
@@ -385,6 +392,37 @@ async function commitBatch(
     knownHeads.delete(agencyCode);
     return settleFailure(error, batch, owners);
   }
+}
+
+/** Sends of one transaction (each with the SDK's own attempts) while its outcome is unknown. */
+const SENDS = 3;
+
+/**
+ * Writes a batch's transaction, resolving an unknown outcome (no answer: timeout, reset, throttled
+ * re-sends) by sending the same transaction with the same token again, then by reading back the
+ * batch's last audit record. Throws only when the transaction is known not to have committed (a
+ * cancellation) or nothing shows it did.
+ */
+async function writeTransaction(items: TransactItem[], chain: string, last: AuditRecord): Promise<void> {
+  const command = new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() });
+  let unknown: unknown;
+  for (let send = 1; send <= SENDS; send += 1) {
+    try {
+      await ddb().send(command);
+      return;
+    } catch (error) {
+      if (!isRetryableAwsError(error)) throw error;
+      unknown = error;
+      if (send < SENDS) await backoff(send + 2);
+    }
+  }
+  const readBack = await ddb()
+    .send(
+      new GetCommand({ TableName: tableName(), Key: auditRecordKey(chain, last.seq), ConsistentRead: true }),
+    )
+    .catch(() => undefined);
+  if (readBack?.Item?.hash === last.hash) return;
+  throw unknown;
 }
 
 async function settleFailure(error: unknown, batch: Queued[], owners: Owner[]): Promise<Queued[]> {

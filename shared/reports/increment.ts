@@ -2,7 +2,7 @@
  * Keys of aggregate items and the one UpdateItem that adds counts to them: kept apart from
  * ./repository.ts so the API-call meter, loaded by every API function, bundles only this.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../platform/aws-clients.ts';
 import { tableName } from '../platform/table.ts';
 import type { Fact, Family } from './cells.ts';
@@ -46,7 +46,16 @@ export function incrementUpdate(fact: Fact, source: string) {
   };
 }
 
-/** Adds counts outside a transaction (the API-call meter's batched flush). */
-export async function addToAggregate(fact: Fact, source: string): Promise<void> {
-  await ddb().send(new UpdateCommand(incrementUpdate(fact, source)));
+/**
+ * Adds counts outside a domain change (the API-call meter's batched flush), at most once per `token`:
+ * an ADD is not idempotent, so it goes as a one-item transaction whose ClientRequestToken makes a
+ * re-send after a lost answer (the SDK's, or the meter's next flush) a no-op for 10 minutes.
+ */
+export async function addToAggregate(fact: Fact, source: string, token: string): Promise<void> {
+  await ddb().send(
+    new TransactWriteCommand({
+      TransactItems: [{ Update: incrementUpdate(fact, source) }],
+      ClientRequestToken: token,
+    }),
+  );
 }

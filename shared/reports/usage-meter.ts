@@ -5,7 +5,13 @@
  * at the end of a request. Calls counted in a container's last interval before it is recycled are
  * lost; the meter under-counts by at most that (documented in docs/reports.md). Citizens' calls
  * (no agency) are not billed to an agency and not counted.
+ *
+ * Each write carries a token (its transaction's ClientRequestToken): a write whose answer was lost
+ * may have been applied, so it is sent again with the same token (DynamoDB applies it at most once
+ * within 10 minutes), never merged into the next counts, which would bill those calls twice.
  */
+
+import { randomUUID } from 'node:crypto';
 import { vietnamDayOf } from '#shared/calendar/civil-date.ts';
 import { now } from '../platform/clock.ts';
 import { optionalEnv } from '../platform/env.ts';
@@ -16,10 +22,13 @@ import { addToAggregate } from './increment.ts';
 export const USAGE_FLUSH_ENV = 'USAGE_FLUSH_INTERVAL_MS';
 const DEFAULT_INTERVAL_MS = 60_000;
 
-export type MeterWriter = (fact: Fact) => Promise<void>;
+/** Adds `fact`; the same `token` again must not add it twice (an idempotency token). */
+export type MeterWriter = (fact: Fact, token: string) => Promise<void>;
 
 export class ApiCallMeter {
   private pending = new Map<string, number>();
+  /** Writes that failed, perhaps after they were applied: sent again as they were. */
+  private unsettled: { fact: Fact; token: string }[] = [];
   private lastFlush: number;
   private flushing: Promise<void> | undefined;
 
@@ -40,26 +49,38 @@ export class ApiCallMeter {
   get pendingCalls(): number {
     let total = 0;
     for (const n of this.pending.values()) total += n;
+    for (const { fact } of this.unsettled) total += fact.cells.apiCalls ?? 0;
     return total;
   }
 
   /** Writes the pending counts when the interval has passed (or `force`); never throws. */
   async flushIfDue(force = false): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.unsettled.length === 0) return;
     if (!force && this.clock() - this.lastFlush < this.intervalMs()) return;
-    const batch = this.pending;
+    const writes = [
+      ...this.unsettled,
+      ...[...this.pending].map(([key, n]) => {
+        const [agency = '', day = ''] = key.split('|');
+        const fact: Fact = { family: 'usage', agency, day, cells: { apiCalls: n } };
+        return { fact, token: randomUUID() };
+      }),
+    ];
     this.pending = new Map();
+    this.unsettled = [];
     this.lastFlush = this.clock();
     this.flushing = (async () => {
-      for (const [key, n] of batch) {
-        const [agency = '', day = ''] = key.split('|');
+      for (const write of writes) {
         try {
-          await this.write({ family: 'usage', agency, day, cells: { apiCalls: n } });
+          await this.write(write.fact, write.token);
         } catch (error) {
-          // Keep the count for the next flush rather than fail a request over metering.
-          this.pending.set(key, (this.pending.get(key) ?? 0) + n);
-          logger.warn('usage meter flush failed', { error: error as Error, agency, day });
+          // Kept for the next flush rather than fail a request over metering.
+          this.unsettled.push(write);
+          logger.warn('usage meter flush failed', {
+            error: error as Error,
+            agency: write.fact.agency,
+            day: write.fact.day,
+          });
         }
       }
     })().finally(() => {
@@ -79,4 +100,7 @@ const intervalFromEnv = (): number => {
  * saves nothing (the code is in the one file anyway) and makes esbuild wrap the imported modules,
  * and with them the whole DynamoDB client, in lazy initialisers it cannot tree-shake (~45 KB).
  */
-export const apiCallMeter = new ApiCallMeter((fact) => addToAggregate(fact, 'meter'), intervalFromEnv);
+export const apiCallMeter = new ApiCallMeter(
+  (fact, token) => addToAggregate(fact, 'meter', token),
+  intervalFromEnv,
+);

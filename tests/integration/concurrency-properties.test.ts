@@ -11,8 +11,8 @@
  *   chain (each entry starts where the previous ended), the version counts the entries, the stored
  *   status is the last entry's, and every refused action is refused with a domain error.
  *
- * A payments property (a payment confirmed once, amounts never double-counted) belongs here when the
- * payments domain lands: write its operations as `(scheduler) => Promise<void>` runs like these.
+ * Payments (one payment's callbacks, re-check, cancel, expiry, refunds and second requests) have
+ * their own file on a platform of their own: payment-properties.test.ts.
  *
  * Runs per property: PROOF_RUNS (default 12); a longer soak: PROOF_RUNS=200.
  */

@@ -6,6 +6,7 @@
  * The middleware sits inside the SDK's retry loop (deserialize step) and fails a request before it
  * is sent, so a fault never hides a committed write: it is what AWS answers when it refuses a
  * request (throttling, a transaction conflict) or when the network drops it before it arrives.
+ * `lostAnswerInjector` (below) is the other half: the request is applied and its answer is lost.
  */
 import {
   ProvisionedThroughputExceededException,
@@ -143,3 +144,111 @@ export function gatedRequests(gate: (label: string) => Promise<void>): (client: 
     );
   };
 }
+
+// --- Lost answers: faults AFTER a request was applied ---------------------------------------------
+
+/**
+ * `lost-answer`: the request reaches the service and is applied, then the answer is lost (a socket
+ * timeout or a connection reset after the response was sent); the SDK's own retry sends the same
+ * request again. `lost-answer-exhausted`: every attempt of that call loses its answer, so the error
+ * surfaces to the caller once the SDK's attempts are spent, although the first attempt was applied.
+ */
+export const LOST_ANSWER_KINDS = ['lost-answer', 'lost-answer-exhausted'] as const;
+export type LostAnswerKind = (typeof LOST_ANSWER_KINDS)[number];
+
+/** The writes whose answers may be lost by default: DynamoDB's and EventBridge's. */
+export const WRITE_COMMANDS = [
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'PutEventsCommand',
+] as const;
+
+export interface LostAnswerPlan {
+  /** Share of the listed commands' successful answers lost, 0..1. */
+  readonly rate: number;
+  readonly seed: number;
+  readonly kinds?: readonly LostAnswerKind[];
+  /** SDK command names (`PutItemCommand`…) whose answers may be lost. Default: WRITE_COMMANDS. */
+  readonly commands?: readonly string[];
+  /** Calls that may lose answers, after which none does (e.g. 1: only the first call's). */
+  readonly limit?: number;
+}
+
+export interface LostAnswerInjector {
+  /** Pass to setAwsClientHook (or compose with another injector's hook). */
+  readonly hook: (client: AwsClient) => void;
+  /** Requests seen (of the listed commands) and answers lost, by kind and by `<Client>.<Command>`. */
+  readonly stats: {
+    requests: number;
+    lost: Record<LostAnswerKind, number>;
+    byCommand: Record<string, number>;
+  };
+  enabled: boolean;
+}
+
+/** What Node's HTTP handler raises when the socket dies after the request went out. */
+function lostAnswerError(clientName: string, commandName: string, reset: boolean): Error {
+  const error = new Error(
+    `${reset ? 'socket hang up' : 'socket timed out'} after ${clientName}.${commandName} was applied (injected)`,
+  );
+  error.name = reset ? 'Error' : 'TimeoutError';
+  Object.assign(error, { code: reset ? 'ECONNRESET' : 'ETIMEDOUT', $metadata: {} });
+  return error;
+}
+
+/** Middleware names are unique per client: one per injector. */
+let lostAnswerInjectors = 0;
+
+export function lostAnswerInjector(plan: LostAnswerPlan): LostAnswerInjector {
+  const name = `proofLostAnswers${++lostAnswerInjectors}`;
+  const random = seededRandom(plan.seed);
+  const kinds = plan.kinds ?? LOST_ANSWER_KINDS;
+  const commands: readonly string[] = plan.commands ?? WRITE_COMMANDS;
+  let calls = 0;
+  const injector: LostAnswerInjector = {
+    enabled: true,
+    stats: { requests: 0, lost: { 'lost-answer': 0, 'lost-answer-exhausted': 0 }, byCommand: {} },
+    hook(client) {
+      stackOf(client).add(
+        (next, context) => {
+          // Per call (the inner function runs once per attempt): once exhausted, every attempt is lost.
+          let exhausted = false;
+          return async (args) => {
+            const clientName = String(context.clientName);
+            const commandName = String(context.commandName);
+            if (!injector.enabled || !commands.includes(commandName)) return next(args);
+            injector.stats.requests += 1;
+            let kind: LostAnswerKind | undefined = exhausted ? 'lost-answer-exhausted' : undefined;
+            if (!kind && calls < (plan.limit ?? Number.POSITIVE_INFINITY) && random() < plan.rate) {
+              kind = kinds[Math.floor(random() * kinds.length)];
+            }
+            if (!kind) return next(args);
+            // Sent and applied. The deciding attempt loses only a success (an error applied
+            // nothing); once exhausted, every later answer is lost, whatever it says.
+            if (exhausted) await next(args).catch(() => undefined);
+            else {
+              await next(args);
+              calls += 1;
+            }
+            exhausted = kind === 'lost-answer-exhausted';
+            injector.stats.lost[kind] += 1;
+            const label = `${clientName}.${commandName}`;
+            injector.stats.byCommand[label] = (injector.stats.byCommand[label] ?? 0) + 1;
+            throw lostAnswerError(clientName, commandName, random() < 0.5);
+          };
+        },
+        { step: 'deserialize', priority: 'high', name },
+      );
+    },
+  };
+  return injector;
+}
+
+/** One client hook installing several (e.g. a pre-send injector and a lost-answer injector). */
+export const composeHooks =
+  (...hooks: ((client: AwsClient) => void)[]) =>
+  (client: AwsClient): void => {
+    for (const hook of hooks) hook(client);
+  };

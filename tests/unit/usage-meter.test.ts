@@ -6,9 +6,11 @@ import { ApiCallMeter } from '#shared/reports/usage-meter.ts';
 function meter(intervalMs: number) {
   let clock = 0;
   const writes: Fact[] = [];
+  const tokens: string[] = [];
   let failing = false;
   const instance = new ApiCallMeter(
-    async (fact) => {
+    async (fact, token) => {
+      tokens.push(token);
       if (failing) throw new Error('throttled');
       writes.push(fact);
     },
@@ -18,6 +20,7 @@ function meter(intervalMs: number) {
   return {
     instance,
     writes,
+    tokens,
     advance: (ms: number) => {
       clock += ms;
     },
@@ -46,7 +49,7 @@ describe('API-call meter', () => {
     expect(m.instance.pendingCalls).toBe(0);
   });
 
-  it('keeps the counts of a failed flush for the next one', async () => {
+  it('sends a failed write again as it was (same counts, same token), the new counts apart', async () => {
     const m = meter(0);
     m.instance.count('000.00.21.H62', at);
     m.fail(true);
@@ -55,8 +58,12 @@ describe('API-call meter', () => {
     m.fail(false);
     m.instance.count('000.00.21.H62', at);
     await m.instance.flushIfDue();
-    expect(m.writes).toEqual([
-      { family: 'usage', agency: '000.00.21.H62', day: '2026-11-22', cells: { apiCalls: 2 } },
-    ]);
+    // The failed write may have been applied (its answer lost): merged with the new count under a
+    // new token, it would be counted twice.
+    const fact = { family: 'usage', agency: '000.00.21.H62', day: '2026-11-22', cells: { apiCalls: 1 } };
+    expect(m.writes).toEqual([fact, fact]);
+    expect(m.tokens[1]).toBe(m.tokens[0]);
+    expect(m.tokens[2]).not.toBe(m.tokens[0]);
+    expect(m.instance.pendingCalls).toBe(0);
   });
 });
