@@ -60,6 +60,42 @@ const toItem = (payment: Payment) => ({
   ...payment,
 });
 
+/**
+ * The move from `before` to `next` as one UpdateItem of the attributes it changes (set, or removed
+ * when `next` has no more of them, e.g. an index key), leaving the others as stored: a receipt the
+ * receipts worker records meanwhile (its own conditional write, no version bump) is kept, where a
+ * Put of `next` would erase it.
+ */
+function paymentUpdate(
+  before: Payment,
+  next: Payment,
+  condition: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+) {
+  const kept = new Set(['PK', 'SK', 'receipt']);
+  const after = toItem(next) as Record<string, unknown>;
+  const set = Object.keys(after).filter((name) => !kept.has(name));
+  const removed = Object.keys(toItem(before)).filter((name) => !kept.has(name) && !(name in after));
+  const names: Record<string, string> = { ...condition.names };
+  const values: Record<string, unknown> = { ...condition.values };
+  const assignments = set.map((name, i) => {
+    names[`#u${i}`] = name;
+    values[`:u${i}`] = after[name];
+    return `#u${i} = :u${i}`;
+  });
+  const removals = removed.map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  return {
+    TableName: tableName(),
+    Key: paymentKey(next.id),
+    UpdateExpression: `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`,
+    ConditionExpression: condition.expression,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
 /** The payment as every payment event carries it. */
 export function summaryOf(payment: Payment): PaymentSummary {
   const sum = (kind: 'fee' | 'charge') =>
@@ -465,13 +501,11 @@ export async function refundPayment(
     writes: [
       {
         item: {
-          Put: {
-            TableName: tableName(),
-            Item: toItem(next),
-            ConditionExpression: '#status = :paid AND #version = :version',
-            ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-            ExpressionAttributeValues: { ':paid': 'paid', ':version': before.version },
-          },
+          Update: paymentUpdate(before, next, {
+            expression: '#status = :paid AND #version = :version',
+            names: { '#status': 'status', '#version': 'version' },
+            values: { ':paid': 'paid', ':version': before.version },
+          }),
         },
         onConditionFailed: () => new ConflictError('The payment changed meanwhile; read it again'),
       },

@@ -22,6 +22,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHmac, randomUUID } from 'node:crypto';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -39,11 +40,13 @@ import type { Principal } from '#shared/http/auth.ts';
 import { HttpProblem } from '#shared/http/errors.ts';
 import { SandboxGateway } from '#shared/payments/gateways/sandbox.ts';
 import type { RecheckSummary } from '#shared/payments/jobs.ts';
+import { paymentIndexKeys, paymentKey } from '#shared/payments/keys.ts';
 import { PAYMENT_TTL_MINUTES, RECHECK_AFTER_MINUTES } from '#shared/payments/payment.ts';
 import { getPayment, paymentsOfDossier, settle } from '#shared/payments/repository.ts';
 import { recordSandboxOutcome } from '#shared/payments/sandbox-ledger.ts';
-import { setAwsClientHook } from '#shared/platform/aws-clients.ts';
+import { ddb, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { now, resetClock, setClock } from '#shared/platform/clock.ts';
+import { tableName } from '#shared/platform/table.ts';
 import { gatedRequests } from '#tests/support/fault-injection.ts';
 import { type OwnPlatform, startOwnPlatform } from '#tests/support/own-platform.ts';
 import {
@@ -562,4 +565,41 @@ describe('one payment under scheduled interleavings', () => {
       settings,
     );
   }, 240_000);
+
+  it('keeps a receipt recorded while a refund is in flight (the refund updates, it does not replace)', async () => {
+    const { payment } = await paymentOfNewDossier('sandbox');
+    expect((await callback(payment, 'paid')).said).toBe('confirmed');
+    const receipt = { number: payment.code, issuedAt: now().toISOString(), sealed: true, size: 1234 };
+    // The receipts worker (PaymentPaid → sealed PDF) records the receipt while the gateway refunds.
+    const refund = vi.mocked(SandboxGateway.prototype.refund);
+    const gateway = refund.getMockImplementation()!;
+    refund.mockImplementationOnce(async function (this: SandboxGateway, ...args) {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: paymentKey(payment.id),
+          UpdateExpression: 'SET receipt = :receipt',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(receipt)',
+          ExpressionAttributeValues: { ':receipt': receipt },
+        }),
+      );
+      return gateway.apply(this, args);
+    });
+    const refunded = await platform.call('POST', `/v1/payments/${payment.id}/refund`, {
+      as: 'leader.lienbao',
+      body: { reason: 'Hồ sơ bị từ chối' },
+    });
+    expect(refunded.status, JSON.stringify(refunded.body)).toBe(200);
+    const stored = await getPayment(payment.id);
+    expect(stored).toMatchObject({ status: 'refunded', refund: { amount: TOTAL }, receipt });
+    // Index keys of the new status are written as a Put would have written them.
+    const { Item } = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: paymentKey(payment.id), ConsistentRead: true }),
+    );
+    expect(Item).toMatchObject({
+      ...paymentIndexKeys(stored!),
+      entityType: 'payment',
+      version: stored!.version,
+    });
+  });
 });
