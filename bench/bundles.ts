@@ -18,6 +18,12 @@ export interface BundleTarget {
   readonly kind: 'api' | 'worker' | 'reference';
   /** Relative to the repository root. */
   readonly entry: string;
+  /**
+   * `deployed` (default): the CDK's options, as every function deploys. `usual`: the same minus what
+   * this project adds to esbuild's defaults, i.e. the module-first main fields (the SDK's ES builds)
+   * and the credential alias; how the issue's naive reference is built (1.2 MB minified).
+   */
+  readonly bundling?: 'deployed' | 'usual';
 }
 
 export interface Contributor {
@@ -126,8 +132,15 @@ export function contributorsOf(metafile: Metafile, outputFile: string): Contribu
   return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
+/** esbuild's defaults where the deployed options depart from them for size (see BundleTarget.bundling). */
+export function usualOptionsOf(options: BuildOptions): BuildOptions {
+  const { mainFields: _mainFields, alias: _alias, ...usual } = options;
+  return usual;
+}
+
 export async function buildBundle(target: BundleTarget, outDir: string): Promise<BundleResult> {
-  const options = esbuildOptionsOf(LAMBDA_BUNDLING);
+  const deployed = esbuildOptionsOf(LAMBDA_BUNDLING);
+  const options = target.bundling === 'usual' ? usualOptionsOf(deployed) : deployed;
   const dir = join(outDir, target.id);
   const file = join(dir, options.format === 'esm' ? 'index.mjs' : 'index.js');
   const started = performance.now();

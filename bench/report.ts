@@ -56,7 +56,10 @@ export interface BenchReport {
   readonly environment: Readonly<Record<string, string | number>>;
   readonly settings: Readonly<Record<string, string | number>>;
   readonly targets: readonly TargetRow[];
+  /** The issue's naive reference: the usual code bundled the usual way (judged against). */
   readonly reference: FunctionFigures;
+  /** The same naive code built with the deployed options (shown, and the init target stated against it). */
+  readonly referenceOurOptions: FunctionFigures;
   /** bench/fixtures/sdk-floor-handler.ts: one GetItem through the document client, nothing else. */
   readonly floor: FunctionFigures;
   readonly functions: readonly FunctionFigures[];
@@ -78,6 +81,7 @@ const status = (ok: boolean): TargetStatus => (ok ? 'met' : 'NOT MET');
 
 export function evaluateTargets(input: {
   reference: FunctionFigures;
+  referenceOurOptions: FunctionFigures;
   floor: FunctionFigures;
   functions: readonly FunctionFigures[];
   warm: readonly EndpointLatency[];
@@ -102,6 +106,8 @@ export function evaluateTargets(input: {
   });
 
   const byInit = [...input.functions].sort((a, b) => b.initRatio - a.initRatio);
+  const strictRatio = (fn: FunctionFigures) => ratio(fn.coldInit.p50, input.referenceOurOptions.coldInit.p50);
+  const strictSlow = byInit.filter((fn) => strictRatio(fn) > TARGETS.initRatio);
   const slow = byInit.filter((fn) => fn.initRatio > TARGETS.initRatio);
   const slowest = byInit[0]!;
   rows.push({
@@ -111,7 +117,12 @@ export function evaluateTargets(input: {
       `worst ${slowest.id} ${ms(slowest.coldInit.p50)} = ${times(slowest.initRatio)}; ` +
       `${slow.length} of ${input.functions.length} over` +
       (slow.length ? ` (${slow.map((fn) => `${fn.id} ${times(fn.initRatio)}`).join(', ')})` : '') +
-      `; naive reference ${ms(input.reference.coldInit.p50)}; SDK floor ${ms(input.floor.coldInit.p50)} = ${times(input.floor.initRatio)}`,
+      `; naive reference ${ms(input.reference.coldInit.p50)}; SDK floor ${ms(input.floor.coldInit.p50)} = ${times(input.floor.initRatio)}` +
+      `. Against the naive code built with our options (${ms(input.referenceOurOptions.coldInit.p50)}): ` +
+      `${input.functions.length - strictSlow.length} of ${input.functions.length} within ${TARGETS.initRatio}×` +
+      (strictSlow.length
+        ? ` (over: ${strictSlow.map((fn) => `${fn.id} ${times(strictRatio(fn))}`).join(', ')})`
+        : ''),
     status: status(slow.length === 0),
   });
 
@@ -203,7 +214,9 @@ export function renderMarkdown(report: BenchReport): string {
   lines.push(
     'Each function built with the CDK bundling options (infra/cdk/bundling.ts), minified. Cold init = median ' +
       `of ${report.reference.coldInit.n} fresh \`node\` processes each timing \`await import(bundle)\`. ` +
-      'Ratios are to the naive reference handler (bench/fixtures/naive-handler.ts), built and measured in this run. ' +
+      'Ratios are to the naive reference handler (bench/fixtures/naive-handler.ts) bundled the usual way, as the ' +
+      "issue describes it (esbuild's default main fields, the SDK's full credential chain: 1.2 MB), built and " +
+      'measured in this run; naive-our-options is the same code built with the deployed options. ' +
       'The target is judged on wall-clock; the CPU time of the same imports (user + system) is shown next to it ' +
       'because it moves much less when other processes share the cores. The SDK floor ' +
       '(bench/fixtures/sdk-floor-handler.ts: one GetItem through the DynamoDB document client, nothing else) is ' +
@@ -212,7 +225,7 @@ export function renderMarkdown(report: BenchReport): string {
       `(${ms(report.reference.coldInit.p50 * (TARGETS.initRatio - report.floor.initRatio))} in this run).`,
     '',
   );
-  const all = [report.reference, report.floor, ...report.functions];
+  const all = [report.reference, report.referenceOurOptions, report.floor, ...report.functions];
   lines.push(
     table(
       [

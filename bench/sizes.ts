@@ -19,7 +19,8 @@ const { values, positionals } = parseArgs({
   options: { init: { type: 'boolean', default: false } },
 });
 const all: BundleTarget[] = [
-  { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
+  { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts', bundling: 'usual' },
+  { id: 'naive-our-options', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
   { id: 'sdk-floor', kind: 'reference', entry: 'bench/fixtures/sdk-floor-handler.ts' },
   ...apiFunctions.map((fn) => ({ id: fn.id, kind: 'api' as const, entry: fn.entry })),
   ...workers.map((worker) => ({ id: worker.id, kind: 'worker' as const, entry: worker.entry })),
