@@ -58,10 +58,54 @@ function createVerifier(): TokenVerifier {
   return { verify: (token) => cognitoVerifier.verify(token) as Promise<Claims> };
 }
 
-/** Test hook: forget the verifier after the environment changed. */
+/** Test hook: forget the verifier (and the tokens it verified) after the environment changed. */
 export function resetTokenVerifier(): void {
   verifier = undefined;
+  verifiedTokens.clear();
 }
+
+/**
+ * Tokens this container verified, with their principal, until they expire: a front-end sends the
+ * same token with every request, and verifying it again (RS256 signature, JSON parsing) was the
+ * largest part of what a handler adds to its DynamoDB calls (~85 µs of ~0.3 ms). The key is the
+ * whole token, signature included, so a token that differs by one byte is verified afresh; expiry
+ * is checked on every use against the clock aws-jwt-verify uses. Bounded: the oldest entry goes first.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(
+    private readonly capacity = 1000,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get(token: string): Principal | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (this.clock() >= entry.expiresAtMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.principal;
+  }
+
+  /** Remembers a verified token; one without a numeric `exp` is not kept. */
+  set(token: string, claims: Claims, principal: Principal): void {
+    if (typeof claims.exp !== 'number') return;
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { principal, expiresAtMs: claims.exp * 1000 });
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+const verifiedTokens = new VerifiedTokens();
 
 const KNOWN_ROLES = new Set<string>(ROLES);
 
@@ -82,9 +126,15 @@ export function principalFromClaims(claims: Claims): Principal {
 export async function authenticate(authorization: string | undefined): Promise<Principal> {
   const match = authorization ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(authorization.trim()) : null;
   if (!match?.[1]) throw new UnauthorizedError('A bearer token is required in the Authorization header');
+  const token = match[1];
+  const known = verifiedTokens.get(token);
+  if (known) return known;
   verifier ??= createVerifier();
   try {
-    return principalFromClaims(await verifier.verify(match[1]));
+    const claims = await verifier.verify(token);
+    const principal = principalFromClaims(claims);
+    verifiedTokens.set(token, claims, principal);
+    return principal;
   } catch (error) {
     if (error instanceof FetchError) throw new ServiceUnavailableError('The token keys could not be fetched');
     if (error instanceof JwtBaseError)

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assertRoleAdmitted, assertScope, type Principal, principalFromClaims } from '#shared/http/auth.ts';
+import {
+  assertRoleAdmitted,
+  assertScope,
+  type Principal,
+  principalFromClaims,
+  VerifiedTokens,
+} from '#shared/http/auth.ts';
 import { ForbiddenError, NotFoundError } from '#shared/http/errors.ts';
 import type { Access } from '#shared/http/route.ts';
 
@@ -99,5 +105,36 @@ describe('claims', () => {
       roles: ['clerk'],
       agencyCode: DISTRICT,
     });
+  });
+});
+
+describe('verified tokens (a container does not verify the same token twice)', () => {
+  const claims = (exp: unknown) => ({ sub: 'u-1', exp, 'cognito:groups': ['clerk'] });
+  const principal = principalFromClaims(claims(0));
+
+  it('returns the principal of a token it verified, until the token expires', () => {
+    let clock = 1_000_000;
+    const cache = new VerifiedTokens(10, () => clock);
+    cache.set('a.b.c', claims(1_060), principal); // expires at 1,060,000 ms
+    expect(cache.get('a.b.c')).toBe(principal);
+    expect(cache.get('a.b.d')).toBeUndefined(); // another signature is another token
+    clock = 1_059_999;
+    expect(cache.get('a.b.c')).toBe(principal);
+    clock = 1_060_000;
+    expect(cache.get('a.b.c')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('keeps no token without a numeric exp, and at most its capacity, oldest out first', () => {
+    const cache = new VerifiedTokens(2, () => 0);
+    cache.set('no-exp', claims(undefined), principal);
+    cache.set('text-exp', claims('9999999999'), principal);
+    expect(cache.size).toBe(0);
+    cache.set('t1', claims(10), principal);
+    cache.set('t2', claims(10), principal);
+    cache.set('t3', claims(10), principal);
+    expect(cache.size).toBe(2);
+    expect(cache.get('t1')).toBeUndefined();
+    expect(cache.get('t3')).toBe(principal);
   });
 });
