@@ -27,7 +27,7 @@ import { now } from '../platform/clock.ts';
 import { queryAll } from '../platform/query.ts';
 import { isConditionalCheckFailed, nowIso, stripKeys, tableName } from '../platform/table.ts';
 import { requireProcedure } from '../procedures/repository.ts';
-import { GatewayError } from './gateways/gateway.ts';
+import { GatewayError, GatewayOutcomeUnknownError } from './gateways/gateway.ts';
 import { gatewayById } from './gateways/registry.ts';
 import {
   ENTITY_PAYMENT,
@@ -477,7 +477,14 @@ export async function refundPayment(
   try {
     ({ reference } = await adapter.refund(before, { amount, reason: input.reason, by: principal.username }));
   } catch (error) {
-    // The gateway refused (or could not be reached): the refund may be asked for again.
+    if (error instanceof GatewayOutcomeUnknownError) {
+      // The gateway may have refunded: the refund stays taken (`asked`), never asked twice; an
+      // operator settles it against the gateway's statement (docs/payments.md).
+      throw new ServiceUnavailableError(
+        `The gateway did not answer the refund (${error.message}); it is held until checked against the gateway's statement, and will not be asked again`,
+      );
+    }
+    // The gateway refused, or was never reached: the refund may be asked for again.
     await releaseRefund(before.id, token);
     if (error instanceof GatewayError) throw new ServiceUnavailableError(`Refund failed: ${error.message}`);
     throw error;

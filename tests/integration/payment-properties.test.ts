@@ -38,6 +38,7 @@ import { outboxRecordsBetween } from '#shared/events/replay.ts';
 import { changeContextOf } from '#shared/http/api-handler.ts';
 import type { Principal } from '#shared/http/auth.ts';
 import { HttpProblem } from '#shared/http/errors.ts';
+import { GatewayError, GatewayOutcomeUnknownError } from '#shared/payments/gateways/gateway.ts';
 import { SandboxGateway } from '#shared/payments/gateways/sandbox.ts';
 import type { RecheckSummary } from '#shared/payments/jobs.ts';
 import { paymentIndexKeys, paymentKey } from '#shared/payments/keys.ts';
@@ -565,6 +566,39 @@ describe('one payment under scheduled interleavings', () => {
       settings,
     );
   }, 240_000);
+
+  it('holds a refund whose gateway answer was lost (never asked twice); releases one the gateway refused', async () => {
+    const refund = vi.mocked(SandboxGateway.prototype.refund);
+    const ask = (id: string) =>
+      platform.call('POST', `/v1/payments/${id}/refund`, {
+        as: 'leader.lienbao',
+        body: { reason: 'Hồ sơ bị từ chối' },
+      });
+
+    const lost = (await paymentOfNewDossier('sandbox')).payment;
+    expect((await callback(lost, 'paid')).said).toBe('confirmed');
+    refund.mockImplementationOnce(async () => {
+      throw new GatewayOutcomeUnknownError('The gateway did not answer: timeout');
+    });
+    const first = await ask(lost.id);
+    expect(first.status, JSON.stringify(first.body)).toBe(503);
+    expect(first.headers.get('content-type')).toContain('application/problem+json');
+    const asked = gatewayRefunds.get(lost.code) ?? 0;
+    const again = await ask(lost.id);
+    expect(again.status, JSON.stringify(again.body)).toBe(409);
+    expect(gatewayRefunds.get(lost.code) ?? 0).toBe(asked); // the gateway is not asked a second time
+    expect((await getPayment(lost.id))?.status).toBe('paid');
+
+    const refused = (await paymentOfNewDossier('sandbox')).payment;
+    expect((await callback(refused, 'paid')).said).toBe('confirmed');
+    refund.mockImplementationOnce(async () => {
+      throw new GatewayError('VNPay refused the refund (94: duplicate)');
+    });
+    expect((await ask(refused.id)).status).toBe(503);
+    const retried = await ask(refused.id);
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect((await getPayment(refused.id))?.status).toBe('refunded');
+  });
 
   it('keeps a receipt recorded while a refund is in flight (the refund updates, it does not replace)', async () => {
     const { payment } = await paymentOfNewDossier('sandbox');

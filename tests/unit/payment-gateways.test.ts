@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewaySettings } from '#shared/payments/config.ts';
 import type { CallbackRequest } from '#shared/payments/gateways/gateway.ts';
-import { GatewayError } from '#shared/payments/gateways/gateway.ts';
+import {
+  GatewayError,
+  GatewayOutcomeUnknownError,
+  gatewayStatusError,
+} from '#shared/payments/gateways/gateway.ts';
+import { postJson } from '#shared/payments/gateways/hmac.ts';
 import { PaygovGateway } from '#shared/payments/gateways/paygov.ts';
 import { gatewayById, registerGatewayProtocol } from '#shared/payments/gateways/registry.ts';
 import { SandboxGateway } from '#shared/payments/gateways/sandbox.ts';
@@ -490,5 +495,42 @@ describe('sandbox adapter and the registry', () => {
         secretName: 's',
       }).success,
     ).toBe(false);
+  });
+});
+
+describe('a gateway call whose outcome is unknown is told apart from a refusal', () => {
+  let silent: Server;
+  let silentUrl: string;
+  let closedUrl: string;
+  beforeAll(async () => {
+    // Reads the request and never answers: the request arrived, the answer never comes.
+    silent = createServer((request) => request.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/refund`;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/refund`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+  });
+  afterAll(() => {
+    silent.closeAllConnections();
+    silent.close();
+  });
+
+  it('a timeout after sending is an unknown outcome', async () => {
+    const error = await postJson(silentUrl, { a: 1 }, 200).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayOutcomeUnknownError);
+  });
+
+  it('a refused connection is a plain failure: nothing reached the gateway', async () => {
+    const error = await postJson(closedUrl, { a: 1 }, 2000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect(error).not.toBeInstanceOf(GatewayOutcomeUnknownError);
+  });
+
+  it("a gateway's 5xx is an unknown outcome, a 4xx a refusal", () => {
+    expect(gatewayStatusError('VNPay', 504)).toBeInstanceOf(GatewayOutcomeUnknownError);
+    expect(gatewayStatusError('VNPay', 400)).not.toBeInstanceOf(GatewayOutcomeUnknownError);
+    expect(gatewayStatusError('VNPay', 400)).toBeInstanceOf(GatewayError);
   });
 });

@@ -126,3 +126,18 @@ export type GatewayFactory = (settings: GatewaySettings, secret: string) => Paym
 export class GatewayError extends Error {
   override name = 'GatewayError';
 }
+
+/**
+ * The request may have reached the gateway but no answer came back (a timeout, a dropped
+ * connection, a 5xx of the gateway's own front): the gateway may have done it. A refund in this
+ * state is never asked again automatically (it is held for the operator), unlike a refusal.
+ */
+export class GatewayOutcomeUnknownError extends GatewayError {
+  override name = 'GatewayOutcomeUnknownError';
+}
+
+/** The gateway answered with a server error: whether it acted is unknown. */
+export function gatewayStatusError(gateway: string, status: number, detail = ''): GatewayError {
+  const message = `${gateway} answered ${status}${detail ? ` ${detail}` : ''}`;
+  return status >= 500 ? new GatewayOutcomeUnknownError(message) : new GatewayError(message);
+}

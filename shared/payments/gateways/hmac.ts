@@ -1,5 +1,6 @@
 /** HMAC helpers of the gateway adapters: one digest function, one constant-time comparison. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { GatewayError, GatewayOutcomeUnknownError } from './gateway.ts';
 
 export function hmac(
   algorithm: 'sha256' | 'sha512',
@@ -26,20 +27,37 @@ export function signaturesMatch(
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** POSTs JSON with a timeout; the parsed answer, or a GatewayError-worthy message. */
+/**
+ * POSTs JSON with a timeout; the status and parsed answer. Throws GatewayError when the gateway
+ * could not be reached at all, GatewayOutcomeUnknownError when the request may have arrived but no
+ * answer came back (timeout, reset).
+ */
 export async function postJson(
   url: string,
   body: unknown,
   timeoutMs: number,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: unknown; text: string }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (error) {
+    // Refused before anything was sent: the gateway did nothing. Otherwise it may have.
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND') {
+      throw new GatewayError(`The gateway could not be reached (${code})`, { cause: error });
+    }
+    throw new GatewayOutcomeUnknownError(`The gateway did not answer: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;

@@ -22,6 +22,7 @@ import {
   type CallbackVerdict,
   GatewayError,
   type GatewayStatus,
+  gatewayStatusError,
   type PaymentGatewayAdapter,
   type PaymentOrder,
 } from './gateway.ts';
@@ -88,9 +89,7 @@ export class PaygovGateway implements PaymentGatewayAdapter {
     );
     const answer = (json ?? {}) as Record<string, unknown>;
     if (status !== 200 || answer.MaLoi !== '00') {
-      throw new GatewayError(
-        `The national payment platform answered ${status} ${String(answer.MaLoi ?? '')}`,
-      );
+      throw gatewayStatusError('The national payment platform', status, String(answer.MaLoi ?? ''));
     }
     return answer;
   }

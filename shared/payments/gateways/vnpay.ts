@@ -17,6 +17,7 @@ import {
   type CallbackVerdict,
   GatewayError,
   type GatewayStatus,
+  gatewayStatusError,
   type PaymentGatewayAdapter,
   type PaymentOrder,
 } from './gateway.ts';
@@ -148,9 +149,8 @@ export class VnpayGateway implements PaymentGatewayAdapter {
     };
     const { status, json } = await postJson(this.settings.apiUrl, body, this.settings.timeoutMs);
     const answer = (json ?? {}) as Record<string, string | number | undefined>;
-    if (status !== 200 || typeof answer.vnp_ResponseCode !== 'string') {
-      throw new GatewayError(`VNPay answered ${status}`);
-    }
+    if (status !== 200 || typeof answer.vnp_ResponseCode !== 'string')
+      throw gatewayStatusError('VNPay', status);
     if (answer.vnp_SecureHash !== undefined) {
       const data = responseFields.map((field) => String(answer[field] ?? '')).join('|');
       if (!signaturesMatch(hmac('sha512', this.secret, data), String(answer.vnp_SecureHash), 'hex')) {
