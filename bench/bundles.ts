@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogLevel, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type LogLevel as EsbuildLogLevel, type Metafile } from 'esbuild';
+import { apiFunctions } from '#functions/routes.ts';
+import { workers } from '#functions/workers.ts';
 import { LAMBDA_BUNDLING, LAMBDA_NODE_TARGET } from '#infra/cdk/bundling.ts';
 import { REPO_ROOT } from '#infra/cdk/paths.ts';
 
@@ -40,6 +42,20 @@ export interface BundleResult extends BundleTarget {
   readonly buildMs: number;
   /** Contributors to the minified output, by package, largest first. */
   readonly contributors: readonly Contributor[];
+}
+
+/**
+ * What the bench builds, in this order: the naive reference (the issue's, bundled the usual way),
+ * the same naive code with the deployed options, the SDK floor, then every deployed function.
+ */
+export function benchTargets(): BundleTarget[] {
+  return [
+    { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts', bundling: 'usual' },
+    { id: 'naive-our-options', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
+    { id: 'sdk-floor', kind: 'reference', entry: 'bench/fixtures/sdk-floor-handler.ts' },
+    ...apiFunctions.map((fn) => ({ id: fn.id, kind: 'api' as const, entry: fn.entry })),
+    ...workers.map((worker) => ({ id: worker.id, kind: 'worker' as const, entry: worker.entry })),
+  ];
 }
 
 const LOG_LEVELS: Record<LogLevel, EsbuildLogLevel> = {

@@ -17,8 +17,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { version as esbuildVersion } from 'esbuild';
-import { apiFunctions } from '#functions/routes.ts';
-import { workers } from '#functions/workers.ts';
 import { REPO_ROOT } from '#infra/cdk/paths.ts';
 import { type LocalPlatform, startLocalPlatform } from '#infra/local/platform.ts';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
@@ -28,7 +26,7 @@ import { DOSSIER_STATUSES, type DossierStatus } from '#shared/dossiers/state-mac
 import { DEFAULT_PAGE_SIZE } from '#shared/http/pagination.ts';
 import { ddb } from '#shared/platform/aws-clients.ts';
 import { tableName } from '#shared/platform/table.ts';
-import { type BundleResult, type BundleTarget, buildBundle } from './bundles.ts';
+import { type BundleResult, benchTargets, buildBundle } from './bundles.ts';
 import { measureColdInits } from './cold-init.ts';
 import { dossierId, dossierItem, historyItems, seedItems, syntheticDossier } from './dossier-seed.ts';
 import { measureNumbering } from './numbering.ts';
@@ -128,13 +126,7 @@ async function bundlesAndColdInit(): Promise<{
   floor: FunctionFigures;
   functions: FunctionFigures[];
 }> {
-  const targets: BundleTarget[] = [
-    { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts', bundling: 'usual' },
-    { id: 'naive-our-options', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
-    { id: 'sdk-floor', kind: 'reference', entry: 'bench/fixtures/sdk-floor-handler.ts' },
-    ...apiFunctions.map((fn) => ({ id: fn.id, kind: 'api' as const, entry: fn.entry })),
-    ...workers.map((worker) => ({ id: worker.id, kind: 'worker' as const, entry: worker.entry })),
-  ];
+  const targets = benchTargets();
   const bundleDir = join(OUT_DIR, 'bundles');
   await rm(bundleDir, { recursive: true, force: true });
   const built: BundleResult[] = [];

@@ -7,10 +7,8 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { apiFunctions } from '#functions/routes.ts';
-import { workers } from '#functions/workers.ts';
 import { REPO_ROOT } from '#infra/cdk/paths.ts';
-import { type BundleTarget, buildBundle } from './bundles.ts';
+import { benchTargets, buildBundle } from './bundles.ts';
 import { measureColdInits } from './cold-init.ts';
 import { TARGETS } from './report.ts';
 
@@ -18,13 +16,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { init: { type: 'boolean', default: false } },
 });
-const all: BundleTarget[] = [
-  { id: 'naive-reference', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts', bundling: 'usual' },
-  { id: 'naive-our-options', kind: 'reference', entry: 'bench/fixtures/naive-handler.ts' },
-  { id: 'sdk-floor', kind: 'reference', entry: 'bench/fixtures/sdk-floor-handler.ts' },
-  ...apiFunctions.map((fn) => ({ id: fn.id, kind: 'api' as const, entry: fn.entry })),
-  ...workers.map((worker) => ({ id: worker.id, kind: 'worker' as const, entry: worker.entry })),
-];
+const all = benchTargets();
 const unknown = positionals.filter((id) => !all.some((target) => target.id === id));
 if (unknown.length) {
   console.error(`Unknown function(s): ${unknown.join(', ')}. Known: ${all.map((t) => t.id).join(', ')}`);

@@ -1,22 +1,3 @@
-/**
- * Concurrency properties (issue 10): fast-check's scheduler decides the order in which the SDK
- * requests of concurrent operations reach DynamoDB Local (every request waits at a gate installed
- * with the client hook of shared/platform/aws-clients.ts), and shrinks a failing interleaving to a
- * small one. Properties:
- * - numbering: concurrent writers of one registration book, some queued in this container and some
- *   racing as other containers would, get exactly 1..n: no gap, no duplicate;
- * - dossier numbers: concurrent receipts of fresh dossiers at one agency (and duplicate receipts of
- *   the same dossier) number each dossier once, 1..n;
- * - dossier transitions: concurrent actions on one dossier never lose an update: the history is a
- *   chain (each entry starts where the previous ended), the version counts the entries, the stored
- *   status is the last entry's, and every refused action is refused with a domain error.
- *
- * Payments (one payment's callbacks, re-check, cancel, expiry, refunds and second requests) have
- * their own file on a platform of their own: payment-properties.test.ts.
- *
- * Runs per property: PROOF_RUNS (default 12); a longer soak: PROOF_RUNS=200.
- */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAgencies } from '#infra/provinces/vinh-phuc.ts';
@@ -30,12 +11,11 @@ import type { DossierAction } from '#shared/dossiers/state-machine.ts';
 import { changeContextOf } from '#shared/http/api-handler.ts';
 import type { Principal } from '#shared/http/auth.ts';
 import { HttpProblem } from '#shared/http/errors.ts';
-import { currentValue, takeNextNumber, withNextNumber } from '#shared/numbering/counter.ts';
-import { ddb, setAwsClientHook } from '#shared/platform/aws-clients.ts';
-import { commitChange } from '#shared/platform/change.ts';
-import { tableName } from '#shared/platform/table.ts';
+import { currentValue } from '#shared/numbering/counter.ts';
+import { setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { gatedRequests } from '#tests/support/fault-injection.ts';
 import { call, createTestAgency, PROVINCE_ADMIN, unique } from '#tests/support/http.ts';
+import { bookCounter, bookEntries, registerInBook } from '#tests/support/numbering.ts';
 import { testProcedure } from '#tests/support/procedures.ts';
 
 const RUNS = Number(process.env.PROOF_RUNS ?? 12);
@@ -97,47 +77,16 @@ describe('numbering under scheduled interleavings', () => {
         fc.array(fc.boolean(), { minLength: 2, maxLength: 6 }),
         async (s, racing) => {
           const book = `PROOF-BOOK#${unique()}`;
-          const key = { PK: book, SK: 'COUNTER' };
           const results = await interleaved(
             s,
-            racing.map(
-              (otherContainer, writer) => () =>
-                (otherContainer ? takeNextNumber : withNextNumber)(key, async (next, counterWrite) => {
-                  await commitChange({
-                    context: { actor: { type: 'system', name: 'proof' }, correlationId: `${book}-${writer}` },
-                    agencyCode: `PROOF-CHAIN-${book}`,
-                    action: 'proof.numbered',
-                    entity: { type: 'proof', id: `${book}/${next}` },
-                    writes: [
-                      counterWrite,
-                      {
-                        item: {
-                          Put: {
-                            TableName: tableName(),
-                            Item: { PK: `${book}#ENTRIES`, SK: String(next).padStart(6, '0'), writer },
-                            ConditionExpression: 'attribute_not_exists(PK)',
-                          },
-                        },
-                      },
-                    ],
-                  });
-                  return next;
-                }),
-            ),
+            racing.map((otherContainer, writer) => () => registerInBook(book, writer, otherContainer)),
           );
           const expected = racing.map((_, i) => i + 1);
           expect(results.map((result) => result.status)).not.toContain('rejected');
           const numbers = results.map((result) => (result as PromiseFulfilledResult<number>).value);
           expect([...numbers].sort((a, b) => a - b)).toEqual(expected);
-          const { Items = [] } = await ddb().send(
-            new QueryCommand({
-              TableName: tableName(),
-              KeyConditionExpression: 'PK = :pk',
-              ExpressionAttributeValues: { ':pk': `${book}#ENTRIES` },
-            }),
-          );
-          expect(Items.map((item) => Number(item.SK))).toEqual(expected);
-          expect(await currentValue(key)).toBe(racing.length);
+          expect((await bookEntries(book)).map((entry) => entry.number)).toEqual(expected);
+          expect(await currentValue(bookCounter(book))).toBe(racing.length);
         },
       ),
       settings,

@@ -15,13 +15,13 @@
  * Seeds: LOST_SEED (default random, printed in the suite's name); runs: PROOF_RUNS (default 12).
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditRecordKey } from '#shared/audit/keys.ts';
 import { idempotencyRecordKey, runIdempotent } from '#shared/http/idempotency.ts';
-import { currentValue, takeNextNumber, withNextNumber } from '#shared/numbering/counter.ts';
+import { currentValue } from '#shared/numbering/counter.ts';
 import { ddb, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { commitChange } from '#shared/platform/change.ts';
 import { tableName } from '#shared/platform/table.ts';
@@ -29,6 +29,7 @@ import { addToAggregate, aggregateKey, CELL_PREFIX } from '#shared/reports/incre
 import { ApiCallMeter } from '#shared/reports/usage-meter.ts';
 import { type LostAnswerPlan, lostAnswerInjector } from '#tests/support/fault-injection.ts';
 import { unique } from '#tests/support/http.ts';
+import { bookCounter, bookEntries, registerInBook } from '#tests/support/numbering.ts';
 
 const SEED = Number(process.env.LOST_SEED ?? randomInt(2 ** 31));
 const RUNS = Number(process.env.PROOF_RUNS ?? 12);
@@ -109,31 +110,8 @@ describe(`numbering under lost answers (seed ${SEED})`, () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 2, maxLength: 6 }), async (racing) => {
         const book = `PROOF-BOOK#${unique()}`;
-        const key = { PK: book, SK: 'COUNTER' };
         const results = await Promise.allSettled(
-          racing.map((otherContainer, writer) =>
-            (otherContainer ? takeNextNumber : withNextNumber)(key, async (next, counterWrite) => {
-              await commitChange({
-                context: { actor: { type: 'system', name: 'proof' }, correlationId: `${book}-${writer}` },
-                agencyCode: `PROOF-CHAIN-${book}`,
-                action: 'proof.numbered',
-                entity: { type: 'proof', id: `${book}/${next}` },
-                writes: [
-                  counterWrite,
-                  {
-                    item: {
-                      Put: {
-                        TableName: tableName(),
-                        Item: { PK: `${book}#ENTRIES`, SK: String(next).padStart(6, '0'), writer },
-                        ConditionExpression: 'attribute_not_exists(PK)',
-                      },
-                    },
-                  },
-                ],
-              });
-              return next;
-            }),
-          ),
+          racing.map((otherContainer, writer) => registerInBook(book, writer, otherContainer)),
         );
         const expected = racing.map((_, i) => i + 1);
         expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
@@ -141,18 +119,11 @@ describe(`numbering under lost answers (seed ${SEED})`, () => {
         expect([...numbers].sort((a, b) => a - b)).toEqual(expected);
         injector.enabled = false;
         try {
-          const { Items = [] } = await ddb().send(
-            new QueryCommand({
-              TableName: tableName(),
-              KeyConditionExpression: 'PK = :pk',
-              ExpressionAttributeValues: { ':pk': `${book}#ENTRIES` },
-              ConsistentRead: true,
-            }),
-          );
+          const entries = await bookEntries(book);
           // Each number used once, by the writer that was told it.
-          expect(Items.map((entry) => Number(entry.SK))).toEqual(expected);
-          for (const [writer, n] of numbers.entries()) expect(Items[n - 1]!.writer).toBe(writer);
-          expect(await currentValue(key)).toBe(racing.length);
+          expect(entries.map((entry) => entry.number)).toEqual(expected);
+          for (const [writer, n] of numbers.entries()) expect(entries[n - 1]!.writer).toBe(writer);
+          expect(await currentValue(bookCounter(book))).toBe(racing.length);
         } finally {
           injector.enabled = true;
         }

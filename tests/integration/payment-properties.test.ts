@@ -55,6 +55,8 @@ import {
   type Payment,
   paygovBody,
   paygovHeaders,
+  receivedDossier,
+  requestPayment,
   TOTAL,
   vnpayIpn,
   vnpayQuery,
@@ -287,32 +289,8 @@ const clerk: Principal = {
 };
 
 async function paymentOfNewDossier(gateway: string): Promise<{ dossierId: string; payment: Payment }> {
-  const submitted = await platform.call<{ id: string }>('POST', '/v1/dossiers', {
-    as: 'citizen.binh',
-    body: {
-      procedureCode,
-      agencyCode: demoAgencies.lienBao,
-      applicant: {
-        kind: 'citizen',
-        fullName: 'Trần Thị Bình',
-        identity: { idType: 'citizen-id', idNumber: '001201009876' },
-      },
-      form: { reason: 'Kiểm chứng thanh toán đồng thời' },
-      delivery: { method: 'online' },
-    },
-  });
-  expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-  const received = await platform.call('POST', `/v1/dossiers/${submitted.body.id}/transitions`, {
-    as: 'clerk.lienbao',
-    body: { action: 'receive' },
-  });
-  expect(received.status, JSON.stringify(received.body)).toBe(200);
-  const payment = await platform.call<Payment>('POST', '/v1/payments', {
-    as: 'citizen.binh',
-    body: { dossierId: submitted.body.id, gateway },
-  });
-  expect(payment.status, JSON.stringify(payment.body)).toBe(201);
-  return { dossierId: submitted.body.id, payment: payment.body };
+  const dossier = await receivedDossier(procedureCode, platform.call);
+  return { dossierId: dossier.id, payment: await requestPayment(dossier.id, gateway, 201, platform.call) };
 }
 
 type Result =

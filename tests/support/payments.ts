@@ -50,9 +50,19 @@ export async function createFeeProcedure(): Promise<string> {
   return code;
 }
 
+/** How a helper reaches the API: the shared platform's `call` by default, or a platform of the test's own. */
+type Caller = <T = unknown>(
+  method: string,
+  path: string,
+  options: { as?: string; body?: unknown },
+) => Promise<{ status: number; body: T }>;
+
 /** A dossier submitted online by citizen.binh to Liên Bảo and received by its clerk. */
-export async function receivedDossier(procedureCode: string): Promise<{ id: string; version: number }> {
-  const submitted = await call<{ id: string }>('POST', '/v1/dossiers', {
+export async function receivedDossier(
+  procedureCode: string,
+  via: Caller = call,
+): Promise<{ id: string; version: number }> {
+  const submitted = await via<{ id: string }>('POST', '/v1/dossiers', {
     as: 'citizen.binh',
     body: {
       procedureCode,
@@ -67,7 +77,7 @@ export async function receivedDossier(procedureCode: string): Promise<{ id: stri
     },
   });
   expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
-  const received = await call<{ id: string; version: number }>(
+  const received = await via<{ id: string; version: number }>(
     'POST',
     `/v1/dossiers/${submitted.body.id}/transitions`,
     { as: 'clerk.lienbao', body: { action: 'receive' } },
@@ -76,8 +86,13 @@ export async function receivedDossier(procedureCode: string): Promise<{ id: stri
   return received.body;
 }
 
-export async function requestPayment(dossierId: string, gateway: string, expected = 201): Promise<Payment> {
-  const response = await call<Payment>('POST', '/v1/payments', {
+export async function requestPayment(
+  dossierId: string,
+  gateway: string,
+  expected = 201,
+  via: Caller = call,
+): Promise<Payment> {
+  const response = await via<Payment>('POST', '/v1/payments', {
     as: 'citizen.binh',
     body: { dossierId, gateway },
   });
