@@ -187,6 +187,28 @@ const configuredEndpoint = (): Promise<string | undefined> =>
     default: undefined,
   })();
 
+/** A PutObject request (sent, or presigned) for an object of this type, length and SHA-256. */
+function putObjectCall(
+  bucket: string,
+  key: string,
+  object: { contentType?: string; contentLength?: number; checksumSha256?: string },
+  extraHeaders: Record<string, string> = {},
+): S3Call {
+  return {
+    operation: 'PutObject',
+    method: 'PUT',
+    bucket,
+    key,
+    query: { 'x-id': 'PutObject' },
+    headers: {
+      ...(object.contentType ? { 'content-type': object.contentType } : {}),
+      ...(object.contentLength !== undefined ? { 'content-length': String(object.contentLength) } : {}),
+      ...(object.checksumSha256 ? { 'x-amz-checksum-sha256': object.checksumSha256 } : {}),
+      ...extraHeaders,
+    },
+  };
+}
+
 export class S3 {
   private readonly signer: SignatureV4;
   private readonly handler: S3RequestHandler;
@@ -306,25 +328,16 @@ export class S3 {
     options: { contentType?: string; checksumSha256?: string } = {},
   ): Promise<{ etag: string; versionId?: string }> {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    const checksum: Record<string, string> = options.checksumSha256
-      ? { 'x-amz-checksum-sha256': options.checksumSha256 }
-      : {
-          'x-amz-sdk-checksum-algorithm': 'SHA256',
-          'x-amz-checksum-sha256': createHash('sha256').update(bytes).digest('base64'),
-        };
-    const { headers } = await this.send({
-      operation: 'PutObject',
-      method: 'PUT',
-      bucket,
-      key,
-      query: { 'x-id': 'PutObject' },
-      headers: {
-        ...(options.contentType ? { 'content-type': options.contentType } : {}),
-        'content-length': String(bytes.byteLength),
-        ...checksum,
-      },
-      body: bytes,
-    });
+    const object = {
+      ...(options.contentType ? { contentType: options.contentType } : {}),
+      contentLength: bytes.byteLength,
+      checksumSha256: options.checksumSha256 ?? createHash('sha256').update(bytes).digest('base64'),
+    };
+    // A checksum computed here is announced as the SDK announces its own.
+    const computed: Record<string, string> = options.checksumSha256
+      ? {}
+      : { 'x-amz-sdk-checksum-algorithm': 'SHA256' };
+    const { headers } = await this.send({ ...putObjectCall(bucket, key, object, computed), body: bytes });
     return {
       etag: headers.etag ?? '',
       ...(headers['x-amz-version-id'] ? { versionId: headers['x-amz-version-id'] } : {}),
@@ -419,21 +432,7 @@ export class S3 {
     object: { contentType?: string; contentLength?: number; checksumSha256?: string },
     options: PresignOptions,
   ): Promise<string> {
-    return this.presign(
-      {
-        operation: 'PutObject',
-        method: 'PUT',
-        bucket,
-        key,
-        query: { 'x-id': 'PutObject' },
-        headers: {
-          ...(object.contentType ? { 'content-type': object.contentType } : {}),
-          ...(object.contentLength !== undefined ? { 'content-length': String(object.contentLength) } : {}),
-          ...(object.checksumSha256 ? { 'x-amz-checksum-sha256': object.checksumSha256 } : {}),
-        },
-      },
-      options,
-    );
+    return this.presign(putObjectCall(bucket, key, object), options);
   }
 
   /** A presigned GetObject URL, with the response header overrides S3 applies to the download. */

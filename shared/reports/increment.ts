@@ -1,6 +1,7 @@
 /**
- * Keys of aggregate items and the one UpdateItem that adds counts to them: kept apart from
- * ./repository.ts so the API-call meter, loaded by every API function, bundles only this.
+ * Keys of aggregate items and the one update that adds counts to them (inside a domain change, or
+ * alone for the API-call meter): kept apart from ./repository.ts so the meter, loaded by every API
+ * function, bundles only this.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '../platform/aws-clients.ts';
