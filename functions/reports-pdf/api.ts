@@ -1,6 +1,6 @@
 /**
- * Lambda handler of the monthly report document (PDF). Its own function because pdf-lib and
- * fontkit weigh about 1.5 MB minified: the other report routes stay small (docs/reports.md).
+ * Lambda handler of the monthly report document (PDF, shared/pdf/writer.ts). Its own function
+ * because the font file (DejaVu Sans, 740 KB) ships beside its bundle only (docs/reports.md).
  */
 
 import { monthlyReportRoutes } from '#functions/reports/routes.ts';

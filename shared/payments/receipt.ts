@@ -1,6 +1,6 @@
 /**
  * The electronic receipt of a paid payment (biên lai thu phí, lệ phí điện tử): a one-page PDF in
- * Vietnamese, set in DejaVu Sans (pdf-lib's standard fonts cannot encode Vietnamese), stored in the
+ * Vietnamese, set in DejaVu Sans (the PDF standard fonts cannot encode Vietnamese), stored in the
  * files bucket under `receipts/<agency>/<payment id>.pdf`.
  *
  * The font file ships beside the code, not inside the JS bundle: RECEIPT_FONT_FILE in Lambda
@@ -9,25 +9,29 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { TrueTypeFont } from '../pdf/truetype.ts';
+import { PdfDocument, type PdfFont, type SavedPdf } from '../pdf/writer.ts';
 import { optionalEnv } from '../platform/env.ts';
+import type { SignatureFieldOptions } from '../signing/pdf-signature.ts';
 import { formatVnd, type Payment } from './payment.ts';
 
 export const RECEIPT_FONT_ENV = 'RECEIPT_FONT_FILE';
 export const RECEIPT_FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'] as const;
 
-let fonts: Promise<{ regular: Uint8Array; bold: Uint8Array }> | undefined;
+let fonts: Promise<{ regular: TrueTypeFont; bold: TrueTypeFont }> | undefined;
 
-function fontBytes() {
+function receiptFonts() {
   fonts ??= (async () => {
     const configured = optionalEnv(RECEIPT_FONT_ENV);
     const dir = configured
       ? dirname(configured)
       : join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
     const [regular, bold] = await Promise.all(RECEIPT_FONT_FILES.map((file) => readFile(join(dir, file))));
-    return { regular: regular!, bold: bold! };
+    return { regular: new TrueTypeFont(regular!), bold: new TrueTypeFont(bold!) };
   })();
+  fonts.catch(() => {
+    fonts = undefined; // the next receipt tries again
+  });
   return fonts;
 }
 
@@ -67,13 +71,13 @@ export function receiptLines({ payment, agencyName, gatewayName }: ReceiptInput)
   };
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+function wrap(text: string, font: PdfFont, size: number, width: number): string[] {
   const words = text.split(' ');
   const lines: string[] = [];
   let line = '';
   for (const word of words) {
     const candidate = line ? `${line} ${word}` : word;
-    if (line && font.widthOfTextAtSize(candidate, size) > width) {
+    if (line && font.widthOf(candidate, size) > width) {
       lines.push(line);
       line = word;
     } else line = candidate;
@@ -82,55 +86,55 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return lines;
 }
 
-/** Builds the receipt PDF (A5 portrait). */
-export async function buildReceiptPdf(input: ReceiptInput): Promise<Uint8Array> {
-  const { regular, bold } = await fontBytes();
-  const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
-  const font = await pdf.embedFont(regular, { subset: true });
-  const boldFont = await pdf.embedFont(bold, { subset: true });
+/**
+ * Builds the receipt PDF (A5 portrait); with `signatureField`, with an empty signature field for the
+ * agency seal (shared/payments/seal.ts), so no second revision is needed to seal it.
+ */
+export async function buildReceiptPdf(
+  input: ReceiptInput,
+  options: { signatureField?: SignatureFieldOptions } = {},
+): Promise<SavedPdf> {
+  const { regular, bold } = await receiptFonts();
   const content = receiptLines(input);
-  pdf.setTitle(`${content.title} ${input.payment.code}`);
-  pdf.setLanguage('vi-VN');
-  pdf.setCreationDate(new Date(input.payment.paidAt ?? input.payment.updatedAt));
-  const page: PDFPage = pdf.addPage([420, 595]);
+  const pdf = new PdfDocument({
+    title: `${content.title} ${input.payment.code}`,
+    language: 'vi-VN',
+    producer: 'vn-province-platform payments',
+    createdAt: new Date(input.payment.paidAt ?? input.payment.updatedAt),
+  });
+  const font = pdf.useFont(regular);
+  const boldFont = pdf.useFont(bold);
+  const page = pdf.addPage(420, 595);
   const margin = 36;
-  const width = page.getWidth() - 2 * margin;
-  let y = page.getHeight() - margin - 8;
-  const write = (text: string, options: { size?: number; font?: PDFFont; x?: number } = {}) => {
+  const width = page.width - 2 * margin;
+  const grey = [0.6, 0.6, 0.6] as const;
+  let y = page.height - margin - 8;
+  const write = (text: string, options: { size?: number; font?: PdfFont; x?: number } = {}) => {
     const size = options.size ?? 10;
     for (const line of wrap(text, options.font ?? font, size, width - (options.x ?? 0))) {
-      page.drawText(line, { x: margin + (options.x ?? 0), y, size, font: options.font ?? font });
+      page.text(line, { x: margin + (options.x ?? 0), y, size, font: options.font ?? font });
       y -= size * 1.5;
     }
   };
-  const titleWidth = boldFont.widthOfTextAtSize(content.title, 13);
-  page.drawText(content.title, { x: (page.getWidth() - titleWidth) / 2, y, size: 13, font: boldFont });
+  const titleWidth = boldFont.widthOf(content.title, 13);
+  page.text(content.title, { x: (page.width - titleWidth) / 2, y, size: 13, font: boldFont });
   y -= 28;
   for (const line of content.header) write(line);
   y -= 6;
-  page.drawLine({
-    start: { x: margin, y: y + 8 },
-    end: { x: margin + width, y: y + 8 },
-    color: rgb(0.6, 0.6, 0.6),
-  });
+  page.line({ from: [margin, y + 8], to: [margin + width, y + 8], color: grey });
   for (const item of content.items) {
-    const amountWidth = font.widthOfTextAtSize(item.amount, 10);
-    page.drawText(item.amount, { x: margin + width - amountWidth, y, size: 10, font });
+    const amountWidth = font.widthOf(item.amount, 10);
+    page.text(item.amount, { x: margin + width - amountWidth, y, size: 10, font });
     const before = y;
     for (const line of wrap(item.name, font, 10, width - amountWidth - 12)) {
-      page.drawText(line, { x: margin, y, size: 10, font });
+      page.text(line, { x: margin, y, size: 10, font });
       y -= 15;
     }
     if (y === before) y -= 15;
   }
-  page.drawLine({
-    start: { x: margin, y: y + 8 },
-    end: { x: margin + width, y: y + 8 },
-    color: rgb(0.6, 0.6, 0.6),
-  });
+  page.line({ from: [margin, y + 8], to: [margin + width, y + 8], color: grey });
   write(content.total, { font: boldFont, size: 11 });
   y -= 6;
   for (const line of content.footer) write(line, { size: 9 });
-  return pdf.save({ useObjectStreams: false });
+  return pdf.save(options);
 }

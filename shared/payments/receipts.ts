@@ -33,7 +33,7 @@ export async function issueReceipt(payment: Payment): Promise<Payment> {
   }
   const agency = await getAgency(payment.agencyCode);
   const settings = gatewaySettingsFromEnv().find((gateway) => gateway.id === payment.gateway);
-  const unsealed = await buildReceiptPdf({
+  const { pdf: unsealed } = await buildReceiptPdf({
     payment,
     agencyName: agency?.name ?? payment.agencyCode,
     gatewayName: settings?.displayName ?? PROTOCOL_NAMES[payment.protocol] ?? payment.gateway,

@@ -1,5 +1,5 @@
 /**
- * The province's monthly report document (báo cáo tháng), as PDF (pdf-lib). Vietnamese text needs
+ * The province's monthly report document (báo cáo tháng), as PDF (shared/pdf/writer.ts). Vietnamese text needs
  * an embedded Unicode font: DejaVu Sans, shipped as a file next to the Lambda bundle (profile
  * `reports-pdf`, REPORT_FONT_FILE) and read from the dejavu-fonts-ttf package locally. Only the
  * glyphs used are embedded (subset). The figures are the reports' own, in the same table layout
@@ -8,13 +8,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { TrueTypeFont } from '../pdf/truetype.ts';
+import { PdfDocument, type PdfFont, type PdfPage } from '../pdf/writer.ts';
 import { optionalEnv } from '../platform/env.ts';
 import { REPORT_FONT_ENV } from './config.ts';
 import { reportTable, type TableValue, type TabularReport } from './export.ts';
 
-let fontBytes: Promise<Buffer> | undefined;
+let loaded: Promise<TrueTypeFont> | undefined;
 
 function fontFile(): string {
   const configured = optionalEnv(REPORT_FONT_ENV);
@@ -23,9 +23,14 @@ function fontFile(): string {
   return join(dirname(pkg), 'ttf', 'DejaVuSans.ttf');
 }
 
-const loadFont = (): Promise<Buffer> => {
-  fontBytes ??= readFile(fontFile());
-  return fontBytes;
+const loadFont = (): Promise<TrueTypeFont> => {
+  if (!loaded) {
+    loaded = readFile(fontFile()).then((bytes) => new TrueTypeFont(bytes));
+    loaded.catch(() => {
+      loaded = undefined; // the next report tries again
+    });
+  }
+  return loaded;
 };
 
 export interface MonthlySection {
@@ -48,21 +53,22 @@ const formatValue = (value: TableValue): string =>
   value === null ? '–' : typeof value === 'number' ? value.toLocaleString('en-US') : value;
 
 export async function monthlyReportPdf(document: MonthlyDocument): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  pdf.registerFontkit(fontkit);
-  const font = await pdf.embedFont(await loadFont(), { subset: true });
-  pdf.setTitle(document.title);
-  pdf.setSubject(document.subtitle);
-  pdf.setProducer('vn-province-platform reports');
+  const pdf = new PdfDocument({
+    title: document.title,
+    subject: document.subtitle,
+    producer: 'vn-province-platform reports',
+    language: 'vi-VN',
+  });
+  const font = pdf.useFont(await loadFont());
 
-  let page: PDFPage = pdf.addPage(A4);
+  let page: PdfPage = pdf.addPage(...A4);
   let y = A4[1] - MARGIN;
   const write = (text: string, size: number, x = MARGIN) => {
     if (y < MARGIN + size) {
-      page = pdf.addPage(A4);
+      page = pdf.addPage(...A4);
       y = A4[1] - MARGIN;
     }
-    page.drawText(text, { x, y, size, font, color: rgb(0, 0, 0) });
+    page.text(text, { x, y, size, font });
     y -= size * 1.5;
   };
 
@@ -71,12 +77,12 @@ export async function monthlyReportPdf(document: MonthlyDocument): Promise<Buffe
   y -= 6;
   const row = (cells: readonly string[], size: number) => {
     if (y < MARGIN + size) {
-      page = pdf.addPage(A4);
+      page = pdf.addPage(...A4);
       y = A4[1] - MARGIN;
     }
     const width = (A4[0] - 2 * MARGIN) / cells.length;
     cells.forEach((text, i) => {
-      page.drawText(truncateToWidth(text, font, size, width - 4), { x: MARGIN + i * width, y, size, font });
+      page.text(truncateToWidth(text, font, size, width - 4), { x: MARGIN + i * width, y, size, font });
     });
     y -= size * 1.6;
   };
@@ -95,11 +101,11 @@ export async function monthlyReportPdf(document: MonthlyDocument): Promise<Buffe
         7,
       );
   }
-  return Buffer.from(await pdf.save());
+  return Buffer.from(pdf.save().pdf);
 }
 
-function truncateToWidth(text: string, font: PDFFont, size: number, width: number): string {
+function truncateToWidth(text: string, font: PdfFont, size: number, width: number): string {
   let value = text;
-  while (value.length > 1 && font.widthOfTextAtSize(value, size) > width) value = value.slice(0, -1);
+  while (value.length > 1 && font.widthOf(value, size) > width) value = value.slice(0, -1);
   return value === text ? value : `${value.slice(0, -1)}…`;
 }

@@ -22,15 +22,18 @@ import {
   PDFRef,
   PDFString,
 } from 'pdf-lib';
-import { derLength, sha256 } from './cms.ts';
+import { escapeLiteral, latin1, parsePdfDate } from '../pdf/syntax.ts';
+import { derLength } from './cms.ts';
+import {
+  PdfSignatureError,
+  placeholderOf,
+  type SignatureFieldOptions,
+  type SignaturePlaceholder,
+  signatureDictionary,
+} from './pdf-signature.ts';
 
-/** Bytes reserved for the CMS (hex-encoded in the file, so twice as many characters). */
-export const DEFAULT_CONTENTS_BYTES = 16_384;
-const BYTE_RANGE_WIDTH = 10;
-
-export class PdfSignatureError extends Error {
-  override name = 'PdfSignatureError';
-}
+export { parsePdfDate, pdfDate } from '../pdf/syntax.ts';
+export { DEFAULT_CONTENTS_BYTES, embedCms, PdfSignatureError, rangeParts } from './pdf-signature.ts';
 
 export interface VisibleStamp {
   /** Lines of the stamp (signer, agency, time…). Printed with a standard font; see docs/signatures.md. */
@@ -41,52 +44,20 @@ export interface VisibleStamp {
   readonly rect?: readonly [number, number, number, number];
 }
 
-export interface PrepareOptions {
-  readonly reason: string;
-  readonly location?: string;
-  /** Signer name shown by viewers (/Name). */
-  readonly name?: string;
-  /** Claimed signing time (/M; PAdES-B carries no signingTime attribute). */
-  readonly signingTime: Date;
-  readonly fieldName?: string;
+export interface PrepareOptions extends SignatureFieldOptions {
   readonly stamp?: VisibleStamp;
-  readonly contentsBytes?: number;
 }
 
-export interface PreparedPdf {
+export interface PreparedPdf extends SignaturePlaceholder {
   /** The PDF with the zero-filled /Contents placeholder. */
   readonly pdf: Uint8Array;
-  readonly byteRange: readonly [number, number, number, number];
-  /** SHA-256 of the bytes the ByteRange covers (the CMS messageDigest). */
-  readonly digest: Uint8Array;
 }
-
-const latin1 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
 function lastStartXref(pdf: Uint8Array): number {
   const tail = latin1(pdf.subarray(Math.max(0, pdf.length - 2048)));
   const match = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
   if (!match) throw new PdfSignatureError('The PDF has no startxref at its end');
   return Number(match[1]);
-}
-
-/** PDF date: D:YYYYMMDDHHmmSS+00'00' (UTC). */
-export function pdfDate(at: Date): string {
-  const iso = at.toISOString();
-  return `D:${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}+00'00'`;
-}
-
-/** Parses a PDF date (D:YYYYMMDDHHmmSS with optional offset) to a Date. */
-export function parsePdfDate(value: string): Date | undefined {
-  const match =
-    /^D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+-])(?:(\d{2})'?(\d{2})?'?)?)?/.exec(value);
-  if (!match) return undefined;
-  const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', sign, oh = '00', om = '00'] = match;
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  const offset =
-    sign === '+' || sign === '-' ? (Number(oh) * 60 + Number(om)) * 60_000 * (sign === '+' ? 1 : -1) : 0;
-  return new Date(utc - offset);
 }
 
 /** Folds Vietnamese letters to ASCII for the standard-font stamp (Nguyễn Văn Đức → Nguyen Van Duc). */
@@ -97,8 +68,6 @@ export function foldToAscii(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]/g, '?');
 }
-
-const escapePdfText = (text: string): string => text.replace(/[\\()]/g, (c) => `\\${c}`);
 
 function serialize(ref: PDFRef, object: PDFObject): Uint8Array {
   const body = new Uint8Array(object.sizeInBytes());
@@ -206,7 +175,7 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
     const text = lines
       .map(
         (line, index) =>
-          `1 0 0 1 4 ${h - 4 - (index + 1) * (fontSize + 2) + 2} Tm (${escapePdfText(line)}) Tj`,
+          `1 0 0 1 4 ${h - 4 - (index + 1) * (fontSize + 2) + 2} Tm (${escapeLiteral(line)}) Tj`,
       )
       .join('\n');
     const content = `q 0.8 0 0 RG 1 w 0.5 0.5 ${w - 1} ${h - 1} re S Q\nBT 0.8 0 0 rg /F1 ${fontSize} Tf\n${text}\nET`;
@@ -234,15 +203,7 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
     page.node.set(PDFName.of('Annots'), context.obj([widgetRef]));
   }
 
-  const contentsBytes = options.contentsBytes ?? DEFAULT_CONTENTS_BYTES;
-  const placeholder = `${'0'.repeat(BYTE_RANGE_WIDTH)}`;
-  const textEntry = (key: string, value: string | undefined) =>
-    value ? ` /${key} ${PDFHexString.fromText(value).toString()}` : '';
-  const sigDictionary =
-    `${sigRef.objectNumber} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached` +
-    ` /ByteRange [0 ${placeholder} ${placeholder} ${placeholder}]` +
-    ` /Contents <${'0'.repeat(contentsBytes * 2)}>` +
-    ` /M (${pdfDate(options.signingTime)})${textEntry('Reason', options.reason)}${textEntry('Location', options.location)}${textEntry('Name', options.name)} >>\nendobj\n`;
+  const sigDictionary = `${sigRef.objectNumber} 0 obj\n${signatureDictionary(options)}\nendobj\n`;
 
   // The new objects: everything numbered after the original's largest object, plus the changed ones.
   const added: [PDFRef, Uint8Array][] = [];
@@ -282,41 +243,7 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
   chunks.push(Buffer.from(xref, 'latin1'));
   const pdf = new Uint8Array(Buffer.concat(chunks));
 
-  // Fill in the ByteRange around /Contents <…> of the signature dictionary just written.
-  const sigStart = offsets.get(sigRef.objectNumber)![0];
-  const text = latin1(pdf.subarray(sigStart, sigStart + sigDictionary.length));
-  const contentsStart = sigStart + text.indexOf('/Contents <') + '/Contents '.length;
-  const contentsEnd = contentsStart + contentsBytes * 2 + 2;
-  const byteRange = [0, contentsStart, contentsEnd, pdf.length - contentsEnd] as const;
-  const rangeAt = sigStart + text.indexOf('/ByteRange [0 ') + '/ByteRange [0 '.length;
-  const rangeText = byteRange
-    .slice(1)
-    .map((value) => String(value).padEnd(BYTE_RANGE_WIDTH, ' '))
-    .join(' ');
-  pdf.set(Buffer.from(rangeText, 'latin1'), rangeAt);
-  return { pdf, byteRange, digest: sha256(...rangeParts(pdf, byteRange)) };
-}
-
-export function rangeParts(pdf: Uint8Array, byteRange: readonly number[]): Uint8Array[] {
-  const [a = 0, b = 0, c = 0, d = 0] = byteRange;
-  return [pdf.subarray(a, a + b), pdf.subarray(c, c + d)];
-}
-
-/** Writes the CMS (DER) into the prepared /Contents placeholder. */
-export function embedCms(prepared: Uint8Array, byteRange: readonly number[], cms: Uint8Array): Uint8Array {
-  const [, start = 0, end = 0] = byteRange;
-  const capacity = (end - start - 2) / 2;
-  if (cms.length > capacity) {
-    throw new PdfSignatureError(
-      `The signature (${cms.length} bytes) does not fit the ${capacity} bytes reserved`,
-    );
-  }
-  if (prepared[start] !== 0x3c || prepared[end - 1] !== 0x3e) {
-    throw new PdfSignatureError('The ByteRange does not surround the /Contents placeholder');
-  }
-  const signed = new Uint8Array(prepared);
-  signed.set(Buffer.from(Buffer.from(cms).toString('hex').toUpperCase(), 'latin1'), start + 1);
-  return signed;
+  return { pdf, ...placeholderOf(pdf, offsets.get(sigRef.objectNumber)![0]) };
 }
 
 export interface FoundSignature {
