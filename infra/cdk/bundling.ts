@@ -17,6 +17,19 @@ export const LAMBDA_NODE_TARGET = 'node22';
  */
 export const LAMBDA_CREDENTIALS_MODULE = './shared/platform/lambda-credentials.ts';
 
+/**
+ * Packages bundled as a smaller module of ours (each module says why it is equivalent, and a unit
+ * test checks it): the import on the left, the module on the right. Code run from source (tests, the
+ * local runtime) loads the packages themselves.
+ */
+export const LAMBDA_ALIASES = {
+  // Lambda gives credentials in the environment: the SDK's full default chain is not bundled.
+  '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_MODULE,
+  // pdf-lib's core (shared/signing/pdf-core.ts) needs only the standard fonts' names, and deflate.
+  '@pdf-lib/standard-fonts': './shared/platform/pdf-lib-standard-fonts.ts',
+  pako: './shared/platform/pdf-lib-pako.ts',
+} as const;
+
 export const LAMBDA_BUNDLING = {
   format: OutputFormat.ESM,
   target: LAMBDA_NODE_TARGET,
@@ -34,7 +47,6 @@ export const LAMBDA_BUNDLING = {
   // Code that runs differently in a bundle tests `typeof LAMBDA_BUNDLE` (esbuild drops the other branch).
   define: { LAMBDA_BUNDLE: 'true' },
   esbuildArgs: {
-    // Lambda gives credentials in the environment: the SDK's full default chain is not bundled.
-    '--alias': [`@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS_MODULE}`],
+    '--alias': Object.entries(LAMBDA_ALIASES).map(([from, to]) => `${from}=${to}`),
   },
 } satisfies BundlingOptions;

@@ -11,19 +11,21 @@
  * `preparePdf` → the PDF with a zero-filled /Contents and the ByteRange digest;
  * `embedCms` → the same bytes with the CMS in /Contents.
  */
+import { escapeLiteral, latin1, parsePdfDate } from '../pdf/syntax.ts';
+import { derLength } from './cms.ts';
 import {
   PDFArray,
   PDFDict,
-  PDFDocument,
   PDFHexString,
   PDFName,
   PDFNumber,
   type PDFObject,
   PDFRef,
   PDFString,
-} from 'pdf-lib';
-import { escapeLiteral, latin1, parsePdfDate } from '../pdf/syntax.ts';
-import { derLength } from './cms.ts';
+  pagesOf,
+  pageWidth,
+  parsePdf,
+} from './pdf-core.ts';
 import {
   PdfSignatureError,
   placeholderOf,
@@ -81,15 +83,14 @@ function serialize(ref: PDFRef, object: PDFObject): Uint8Array {
 
 /** Adds an empty signature field, the signature dictionary with a zero /Contents, and computes the digest. */
 export async function preparePdf(original: Uint8Array, options: PrepareOptions): Promise<PreparedPdf> {
-  let document: PDFDocument;
+  let context: Awaited<ReturnType<typeof parsePdf>>;
   try {
-    document = await PDFDocument.load(original, { updateMetadata: false });
+    context = await parsePdf(original);
   } catch (error) {
     throw new PdfSignatureError(
       `The file is not a PDF this service can sign (${error instanceof Error ? error.message : 'unreadable'})`,
     );
   }
-  const context = document.context;
   const prev = lastStartXref(original);
   // New objects are numbered from the last trailer's /Size on: pdf-lib does not count objects it
   // drops on load (the xref stream itself), and reusing such a number would shadow it.
@@ -102,7 +103,9 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
   if (trailer.Encrypt) throw new PdfSignatureError('Encrypted PDFs cannot be signed here');
   const catalogRef = trailer.Root;
   if (!(catalogRef instanceof PDFRef)) throw new PdfSignatureError('The PDF has no catalog reference');
-  const pages = document.getPages();
+  const catalog = context.lookup(catalogRef);
+  if (!(catalog instanceof PDFDict)) throw new PdfSignatureError('The PDF has no catalog');
+  const pages = pagesOf(context, catalog);
   if (pages.length === 0) throw new PdfSignatureError('The PDF has no pages');
   const pageIndex = options.stamp?.page ?? pages.length - 1;
   const page = pages[pageIndex];
@@ -114,7 +117,6 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
   touch(page.ref);
 
   // AcroForm (inline in the catalog or an indirect object) with SigFlags 3 and the new field.
-  const catalog = document.catalog;
   let acroForm: PDFDict;
   const acroFormEntry = catalog.get(PDFName.of('AcroForm'));
   if (acroFormEntry instanceof PDFRef) {
@@ -162,7 +164,7 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
     F: 132,
   });
   if (options.stamp) {
-    const { width } = page.getSize();
+    const width = pageWidth(context, page.node);
     const lines = options.stamp.lines.map(foldToAscii);
     const fontSize = 8;
     const boxWidth = Math.max(120, ...lines.map((line) => line.length * fontSize * 0.5 + 8));
