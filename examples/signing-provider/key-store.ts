@@ -10,7 +10,7 @@
  *                                     "certificateChainPem": ["-----BEGIN CERTIFICATE-----…", "…"] } } }
  * ```
  *
- * The provider implements `SealKeyProvider` (shared/signing/index.ts): `sealKey(agency)` returns
+ * The provider implements `SealKeyProvider` (shared/signing/sealing.ts): `sealKey(agency)` returns
  * a `SealKey` that signs with node:crypto (SHA-256; PKCS#1 v1.5 for RSA, DER-encoded ECDSA, what
  * CMS carries), and `trustAnchors()` the roots (and CRLs) verification trusts. The platform does
  * the rest — PAdES, CMS, verification — exactly as with KMS keys. On load it checks that each key
@@ -24,7 +24,7 @@ import { createPrivateKey, type KeyObject, sign, X509Certificate } from 'node:cr
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import type { SealKey, SigningAlgorithm } from '#shared/signing/capability.ts';
-import type { SealKeyProvider } from '#shared/signing/index.ts';
+import type { SealKeyProvider } from '#shared/signing/sealing.ts';
 
 const pem = (label: string) =>
   z

@@ -1,16 +1,17 @@
 /**
  * Registers the key-store provider under the name `key-store`: a process with
- * `SIGNING_PROVIDER=key-store` then seals with it through `signingCapability()`, with no other
- * change. Configuration (environment):
+ * `SIGNING_PROVIDER=key-store` then seals with it through `signingCapability()` (and the lean
+ * `sealPdf` of shared/signing/sealing.ts, which the receipt worker uses), with no other change. Configuration (environment):
  * - `SIGNING_KEY_STORE_FILE` (a path) or `SIGNING_KEY_STORE_SECRET` (a Secrets Manager secret id):
  *   where the key store document is,
  * - `SIGNING_KEY_STORE_PASSPHRASE` (optional): the passphrase of encrypted PKCS#8 keys,
  * - `SIGNING_TRUSTED_ROOTS`: the trusted roots (PEM bundle), as with the KMS provider.
  *
  * Import this module once in every process that signs or verifies (in AWS: the entry points of
- * the functions whose profile sets SIGNING_PROVIDER, infra/cdk/function-profiles.ts).
+ * the functions whose profile sets SIGNING_PROVIDER, infra/cdk/function-profiles.ts). It imports
+ * shared/signing/sealing.ts, not index.ts, so a function that only seals stays without the verifier.
  */
-import { registerSealKeyProvider, SIGNING_ENV, splitPem } from '#shared/signing/index.ts';
+import { registerSealKeyProvider, SIGNING_ENV, splitPem } from '#shared/signing/sealing.ts';
 import { fromFile, fromSecret, KeyStoreError, keyStoreProvider } from './key-store.ts';
 
 export const KEY_STORE_PROVIDER = 'key-store';

@@ -16,6 +16,7 @@ import { resetTokenVerifier } from '#shared/http/auth.ts';
 import { resetAwsClients } from '#shared/platform/aws-clients.ts';
 import { ENV } from '#shared/platform/env.ts';
 import { seedProcedures } from '#shared/procedures/seed.ts';
+import { installLocalPki } from '#shared/signing/local-provider.ts';
 import type { ProvinceConfig } from '../provinces/province-config.ts';
 import vinhPhuc from '../provinces/vinh-phuc.ts';
 import { vinhPhucProcedures } from '../provinces/vinh-phuc-procedures.ts';
@@ -83,6 +84,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const mark = (name: string) => {
     timings[name] = Math.round(performance.now() - started);
   };
+  // The handlers run in this process and seal with the local test PKI (SIGNING_PROVIDER=local).
+  installLocalPki();
   const province = options.province ?? vinhPhuc;
   const prefix = options.prefix ?? `${province.code}-local`;
   const host = options.host ?? '127.0.0.1';

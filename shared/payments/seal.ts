@@ -1,11 +1,12 @@
 /**
  * Sealing a receipt with the collecting agency's seal (chữ ký số của cơ quan, PAdES) through the
- * signing capability (shared/signing). When the agency has no seal key yet (no organization
- * certificate registered) or signing is unavailable, the receipt is stored unsealed
- * (`receipt.sealed: false`) and the reason logged: a payer is never left without a receipt.
+ * seal path of the signing capability (shared/signing/sealing.ts: no verifier, so no ASN.1 or X.509
+ * library in the receipt worker). When the agency has no seal key yet (no organization certificate
+ * registered) or signing is unavailable, the receipt is stored unsealed (`receipt.sealed: false`)
+ * and the reason logged: a payer is never left without a receipt.
  */
 import { logger } from '../platform/observability.ts';
-import { signingCapability } from '../signing/index.ts';
+import { sealPdf } from '../signing/sealing.ts';
 import type { Payment } from './payment.ts';
 
 export const RECEIPT_SEAL_REASON = 'Biên lai thu phí, lệ phí điện tử';
@@ -15,7 +16,7 @@ export async function sealReceipt(
   pdf: Uint8Array,
 ): Promise<{ pdf: Uint8Array; sealed: boolean }> {
   try {
-    const sealed = await signingCapability().sealPdf({
+    const sealed = await sealPdf({
       agencyId: payment.agencyCode,
       pdf,
       reason: RECEIPT_SEAL_REASON,

@@ -3,7 +3,9 @@
  * seal (organization) certificates and personal certificates for demo users, and a CRL. Keys are
  * ECDSA P-256, generated on first use and kept under one folder (LOCAL_PKI_DIR: a temporary folder,
  * or `.local-data/pki` with `npm start`), so the platform process, the test workers and the
- * `/local/signing` helper all see the same keys. Nothing here is ever committed.
+ * `/local/signing` helper all see the same keys. Nothing here is ever committed. It becomes the
+ * `local` seal-key provider through ./local-provider.ts, which only the local runtime and the tests
+ * load (no function imports this module: tests/unit/bundle-seal-path.test.ts).
  *
  * Files are created with link(2), which never overwrites: when two processes race to create the
  * same key, one wins and both use the winner's.

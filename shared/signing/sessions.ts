@@ -33,11 +33,9 @@ import {
   buildSignedAttributes,
   CmsError,
   certificateDer,
-  checkIntegrity,
-  parseSignedData,
   sha256,
-  signatureMatches,
 } from './cms.ts';
+import { checkIntegrity, parseSignedData, signatureMatches } from './cms-verify.ts';
 import {
   readConfirmedFile,
   readObject,

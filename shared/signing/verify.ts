@@ -15,15 +15,13 @@ import './reflect-metadata.ts';
 import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { X509Certificate, X509Crl } from '@peculiar/x509';
 import type { Indication, SignatureReport, VerificationReport } from './capability.ts';
-import { CmsError, certificateDer, checkIntegrity, type ParsedSignature, parseSignedData } from './cms.ts';
+import { CmsError, certificateDer } from './cms.ts';
+import { checkIntegrity, type ParsedSignature, parseSignedData } from './cms-verify.ts';
 import { findSignatures, rangeParts } from './pades.ts';
+import type { TrustAnchors } from './sealing.ts';
 import { signerOf } from './subject.ts';
 
-export interface TrustAnchors {
-  readonly rootsPem: readonly string[];
-  /** CRLs (PEM or DER) of the roots and intermediates, when the province has them. */
-  readonly crls?: readonly (string | Uint8Array)[];
-}
+export type { TrustAnchors };
 
 interface ChainResult {
   readonly trusted: boolean;

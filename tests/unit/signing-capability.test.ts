@@ -1,11 +1,19 @@
 /**
  * The signing capability over the local test PKI: agency seals as incremental PAdES updates (earlier
- * signatures stay valid), the verification report, and the independent tools (pdfsig, openssl cms).
+ * signatures stay valid), the verification report, and the independent tools (pdfsig, openssl cms);
+ * SIGNING_PROVIDER=local only where the local test PKI is installed (shared/signing/local-provider.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigning, type Signing } from '#shared/signing/index.ts';
+import {
+  createSigning,
+  registerSealKeyProvider,
+  type Signing,
+  signingCapability,
+} from '#shared/signing/index.ts';
 import { LocalPki } from '#shared/signing/local-pki.ts';
+import { installLocalPki } from '#shared/signing/local-provider.ts';
 import { findSignatures } from '#shared/signing/pades.ts';
+import { sealPdf } from '#shared/signing/sealing.ts';
 import {
   alterSignedByte,
   opensslVerifyDetached,
@@ -148,5 +156,42 @@ describe('detached CMS (CAdES-B)', () => {
     expect((await signing.verifyDetached(other, cms)).indication).toBe('TOTAL_FAILED');
     expect((await opensslVerifyDetached(dir, other, cms, rootPem)).code).not.toBe(0);
     expect(findSignatures(content)).toEqual([]);
+  });
+});
+
+describe('SIGNING_PROVIDER=local', () => {
+  it('is refused until the local test PKI is installed; then the lean sealPdf and the capability use it', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { SIGNING_PROVIDER: 'local', LOCAL_PKI_DIR: dir });
+    try {
+      expect(() => signingCapability()).toThrow(/local test PKI, which this process has not loaded/);
+      await expect(sealPdf({ agencyId: 'H62.05', pdf: await samplePdf(), reason: 'x' })).rejects.toThrow(
+        /local test PKI/,
+      );
+      installLocalPki();
+      const capability = signingCapability();
+      expect(signingCapability()).toBe(capability);
+      expect(capability.localPki?.dir).toBe(dir);
+      const sealed = await sealPdf({ agencyId: 'H62.05', pdf: await samplePdf(), reason: 'Biên lai' });
+      const report = await capability.verifyPdf(sealed);
+      expect(report.indication).toBe('TOTAL_PASSED');
+      expect(report.signatures[0]?.signer).toMatchObject({
+        commonName: 'Cơ quan H62.05',
+        kind: 'organization',
+      });
+      // The same PKI as the tests' (same folder): the same root.
+      expect(await capability.trustedRootsPem()).toEqual([rootPem]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('local and kms cannot be registered by a vendor', () => {
+    const provider = {
+      sealKey: () => Promise.reject(new Error('no')),
+      trustAnchors: async () => ({ rootsPem: [] }),
+    };
+    expect(() => registerSealKeyProvider('local', () => provider)).toThrow(/built in/);
+    expect(() => registerSealKeyProvider('kms', () => provider)).toThrow(/built in/);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * Keeps the seal path lean (issue 10): the payment-receipts worker seals receipts through
+ * shared/signing/sealing.ts, which must not reach the verifier's libraries (asn1js, @peculiar/*,
+ * tsyringe: ~290 KB minified), the verifier itself, the certificate registry, or the local test PKI.
+ * And no deployed function reaches the local test PKI, which is never deployed: the local runtime
+ * and the tests install it (shared/signing/local-provider.ts).
+ *
+ * The import graphs come from esbuild's metafile (every module resolved, before tree shaking) with
+ * the deployed main fields, alias and define (infra/cdk/bundling.ts); nothing is written.
+ * `npm run bench:sizes -- payment-receipts` shows the bytes.
+ */
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { apiFunctions } from '#functions/routes.ts';
+import { workers } from '#functions/workers.ts';
+import { LAMBDA_BUNDLING } from '#infra/cdk/bundling.ts';
+import { REPO_ROOT } from '#infra/cdk/paths.ts';
+
+const RECEIPTS = 'functions/payments/receipts.ts';
+
+/** Not in a function that only seals: the verifier's ASN.1/X.509 libraries and modules. */
+const NOT_ON_THE_SEAL_PATH = [
+  /node_modules\/asn1js\//,
+  /node_modules\/@peculiar\//,
+  /node_modules\/tsyringe\//,
+  /node_modules\/pvtsutils\//,
+  /node_modules\/pvutils\//,
+  /^shared\/signing\/(verify|cms-verify|certificates|index|reflect-metadata)\.ts$/,
+];
+const LOCAL_PKI = /^shared\/signing\/local-(pki|provider)\.ts$/;
+
+async function importGraph(entryPoints: readonly string[]): Promise<Metafile> {
+  const alias = Object.fromEntries(
+    LAMBDA_BUNDLING.esbuildArgs['--alias'].map((item) => item.split('=') as [string, string]),
+  );
+  const { metafile } = await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [...entryPoints],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    outdir: 'out',
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
+    define: LAMBDA_BUNDLING.define,
+    alias,
+    logLevel: 'silent',
+  });
+  return metafile;
+}
+
+/** For each module matching a pattern: the import chain from an entry point to it (the first 20). */
+function offenders(metafile: Metafile, entries: readonly string[], patterns: readonly RegExp[]): string[] {
+  const via = new Map<string, string | undefined>(entries.map((entry) => [entry, undefined]));
+  const queue = [...entries];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (const { path } of metafile.inputs[file]?.imports ?? []) {
+      if (via.has(path) || !metafile.inputs[path]) continue;
+      via.set(path, file);
+      queue.push(path);
+    }
+  }
+  const chain = (file: string): string => {
+    const parent = via.get(file);
+    return parent === undefined ? file : `${chain(parent)} → ${file}`;
+  };
+  const found = [...via.keys()].filter((file) => patterns.some((pattern) => pattern.test(file)));
+  return [...found.slice(0, 20).map(chain), ...(found.length > 20 ? [`… ${found.length - 20} more`] : [])];
+}
+
+describe('the seal path', () => {
+  it('payment-receipts reaches no ASN.1/X.509 library, verifier, certificate registry or local PKI', async () => {
+    const metafile = await importGraph([RECEIPTS]);
+    const graph = Object.keys(metafile.inputs);
+    expect(graph).toContain('shared/signing/sealing.ts');
+    expect(graph).toContain('shared/signing/cms.ts');
+    expect(offenders(metafile, [RECEIPTS], [...NOT_ON_THE_SEAL_PATH, LOCAL_PKI])).toEqual([]);
+  });
+
+  it('no deployed function reaches the local test PKI', async () => {
+    const entries = [...apiFunctions, ...workers].map((fn) => fn.entry);
+    expect(entries).toContain(RECEIPTS);
+    const metafile = await importGraph(entries);
+    // The verifier is bundled where it is used, and the pattern would find it there.
+    expect(offenders(metafile, entries, [/^shared\/signing\/verify\.ts$/]).length).toBeGreaterThan(0);
+    expect(offenders(metafile, entries, [LOCAL_PKI])).toEqual([]);
+  });
+});
