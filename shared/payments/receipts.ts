@@ -13,9 +13,8 @@ import { nowIso, tableName } from '../platform/table.ts';
 import { gatewaySettingsFromEnv } from './config.ts';
 import { paymentKey } from './keys.ts';
 import type { Payment } from './payment.ts';
-import { buildReceiptPdf } from './receipt.ts';
 import { receiptObjectKey } from './receipt-link.ts';
-import { sealReceipt } from './seal.ts';
+import { sealedReceipt } from './seal.ts';
 
 const PROTOCOL_NAMES: Record<string, string> = {
   vnpay: 'cổng thanh toán VNPAY',
@@ -33,12 +32,11 @@ export async function issueReceipt(payment: Payment): Promise<Payment> {
   }
   const agency = await getAgency(payment.agencyCode);
   const settings = gatewaySettingsFromEnv().find((gateway) => gateway.id === payment.gateway);
-  const { pdf: unsealed } = await buildReceiptPdf({
+  const { pdf, sealed } = await sealedReceipt({
     payment,
     agencyName: agency?.name ?? payment.agencyCode,
     gatewayName: settings?.displayName ?? PROTOCOL_NAMES[payment.protocol] ?? payment.gateway,
   });
-  const { pdf, sealed } = await sealReceipt(payment, unsealed);
   await s3Client().putObject(requireEnv(ENV.filesBucket), receiptObjectKey(payment), pdf, {
     contentType: 'application/pdf',
   });

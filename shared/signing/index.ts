@@ -16,12 +16,11 @@
 import { now } from '../platform/clock.ts';
 import type { SealKey, SigningCapability, VerificationReport } from './capability.ts';
 import type { LocalPki } from './local-pki.ts';
-import { signDetachedWithKey } from './seal.ts';
+import { sealPdfWith, signDetachedWithKey } from './seal.ts';
 import {
   type ConfiguredProvider,
   configuredProvider,
   type SealKeyProvider,
-  sealPdfWith,
   type TrustAnchors,
 } from './sealing.ts';
 import { verifyDetached, verifyPdfSignatures } from './verify.ts';

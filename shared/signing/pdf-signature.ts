@@ -1,12 +1,15 @@
 /**
  * The byte-level half of PAdES (ISO 32000-1 §12.8): the signature dictionary with its zero-filled
  * /Contents and ByteRange, the digest of the bytes it covers, and writing the CMS in (finding the
- * signatures of a file is in ./pades.ts). No PDF parsing, so both writers use it: ./pades.ts (an incremental update of
+ * signatures of a file is in ./pades.ts), and signing a placeholder with a seal key. No PDF
+ * parsing, so both writers use it: ./pades.ts (an incremental update of
  * any PDF, read with pdf-lib) and shared/pdf/writer.ts (a PDF the platform writes, with the field
  * already in it: payment receipts).
  */
 import { createHash } from 'node:crypto';
 import { hexTextString, latin1, pdfDate } from '../pdf/syntax.ts';
+import type { SealKey } from './capability.ts';
+import { assembleSignedData, buildSignedAttributes, certificateDer } from './cms.ts';
 
 /** Bytes reserved for the CMS (hex-encoded in the file, so twice as many characters). */
 export const DEFAULT_CONTENTS_BYTES = 16_384;
@@ -90,4 +93,19 @@ export function embedCms(prepared: Uint8Array, byteRange: readonly number[], cms
   const signed = new Uint8Array(prepared);
   signed.set(Buffer.from(Buffer.from(cms).toString('hex').toUpperCase(), 'latin1'), start + 1);
   return signed;
+}
+
+/** Signs a prepared PDF's placeholder with a seal key (CMS for PAdES-B) and writes the CMS in. */
+export async function signPlaceholder(
+  key: SealKey,
+  pdf: Uint8Array,
+  placeholder: SignaturePlaceholder,
+): Promise<Uint8Array> {
+  const chain = key.certificateChainPem.map(certificateDer);
+  const [certificate] = chain;
+  if (!certificate) throw new Error('The seal key has no certificate');
+  const signedAttributes = buildSignedAttributes({ messageDigest: placeholder.digest, certificate });
+  const signatureValue = await key.sign(signedAttributes);
+  const cms = assembleSignedData({ signedAttributes, signatureValue, certificates: chain });
+  return embedCms(pdf, placeholder.byteRange, cms);
 }

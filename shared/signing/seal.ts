@@ -1,11 +1,17 @@
 /**
- * Server-side signing with a seal key (the agency seal, con dấu): a PAdES-B signature added as an
- * incremental update, and a CAdES-B detached signature for any other file. The key is anything
+ * Server-side signing with a seal key (the agency seal, con dấu): a PAdES-B signature added to any
+ * PDF as an incremental update (read with pdf-lib's core, ./pades.ts), and a CAdES-B detached
+ * signature for any other file. A PDF the platform writes itself carries its signature field from
+ * the start and is signed with `signPlaceholder` (./pdf-signature.ts) without any PDF library
+ * (payment receipts). The key is anything
  * behind `SealKey`: a KMS key in AWS, a local key in the local runtime.
  */
-import type { SealKey } from './capability.ts';
+import { now } from '../platform/clock.ts';
+import type { SealKey, SigningCapability } from './capability.ts';
 import { assembleSignedData, buildSignedAttributes, certificateDer, sha256 } from './cms.ts';
-import { embedCms, preparePdf, type VisibleStamp } from './pades.ts';
+import { preparePdf, type VisibleStamp } from './pades.ts';
+import { signPlaceholder } from './pdf-signature.ts';
+import { sealKeyFor } from './sealing.ts';
 import { signerOf } from './subject.ts';
 
 export interface SealPdfOptions {
@@ -30,11 +36,21 @@ export async function signPdfWithKey(
     signingTime: options.signingTime,
     ...(options.stamp ? { stamp: options.stamp } : {}),
   });
-  const signedAttributes = buildSignedAttributes({ messageDigest: prepared.digest, certificate });
-  const signatureValue = await key.sign(signedAttributes);
-  const cms = assembleSignedData({ signedAttributes, signatureValue, certificates: chain });
-  return embedCms(prepared.pdf, prepared.byteRange, cms);
+  return signPlaceholder(key, prepared.pdf, prepared);
 }
+
+/** `SigningCapability.sealPdf` over a source of seal keys: the agency's seal, signed now. */
+export const sealPdfWith =
+  (sealKey: (agencyId: string) => Promise<SealKey>): SigningCapability['sealPdf'] =>
+  async ({ agencyId, pdf, reason, location }) =>
+    signPdfWithKey(await sealKey(agencyId), pdf, {
+      reason,
+      ...(location ? { location } : {}),
+      signingTime: now(),
+    });
+
+/** Adds the agency's seal signature to any PDF (PAdES-B, incremental update), with the configured provider. */
+export const sealPdf: SigningCapability['sealPdf'] = sealPdfWith(sealKeyFor);
 
 /** A detached CMS (CAdES-B, with signingTime) over `content`, DER. */
 export async function signDetachedWithKey(

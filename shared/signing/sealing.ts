@@ -1,10 +1,11 @@
 /**
- * Sealing with an agency's seal key, and nothing more: which seal-key provider this process uses
- * (SIGNING_PROVIDER) and `sealPdf` (PAdES-B, incremental). What a function that only seals imports
- * (payment receipts, shared/payments/seal.ts): it reaches neither the verifier (./verify.ts), nor
- * the certificate registry, nor the local test PKI, so such a bundle carries no ASN.1 or X.509
- * library (tests/unit/bundle-hygiene.test.ts). The full capability (verification, detached CMS,
- * trust anchors) is ./index.ts, built on this.
+ * The agency's seal key, and nothing more: which seal-key provider this process uses
+ * (SIGNING_PROVIDER) and `sealKeyFor`. What a function that only seals PDFs it writes itself imports
+ * (payment receipts, shared/payments/seal.ts, with ./pdf-signature.ts): it reaches neither the
+ * verifier (./verify.ts), nor the certificate registry, nor the local test PKI, nor the PDF reader,
+ * so such a bundle carries no ASN.1, X.509 or PDF library (tests/unit/bundle-seal-path.test.ts).
+ * Sealing any PDF is ./seal.ts (`sealPdf`); the full capability (verification, detached CMS, trust
+ * anchors) is ./index.ts, built on this.
  *
  * Providers:
  * - `kms` (AWS, the default): asymmetric KMS keys bound to agencies (./kms-key.ts); trusted roots
@@ -15,12 +16,10 @@
  * - `<name>`: a vendor's provider registered with `registerSealKeyProvider` (docs/extending.md § 4).
  */
 import { readFileSync } from 'node:fs';
-import { now } from '../platform/clock.ts';
 import { optionalEnv, requireEnv } from '../platform/env.ts';
-import type { SealKey, SigningCapability } from './capability.ts';
+import type { SealKey } from './capability.ts';
 import { kmsSealKey } from './kms-key.ts';
 import type { LocalPki } from './local-pki.ts';
-import { signPdfWithKey } from './seal.ts';
 
 export const SIGNING_ENV = {
   provider: 'SIGNING_PROVIDER',
@@ -136,16 +135,3 @@ export function configuredProvider(): ConfiguredProvider {
 export async function sealKeyFor(agencyId: string): Promise<SealKey> {
   return (await configuredProvider().provider).sealKey(agencyId);
 }
-
-/** `SigningCapability.sealPdf` over a source of seal keys: the agency's seal, signed now. */
-export const sealPdfWith =
-  (sealKey: (agencyId: string) => Promise<SealKey>): SigningCapability['sealPdf'] =>
-  async ({ agencyId, pdf, reason, location }) =>
-    signPdfWithKey(await sealKey(agencyId), pdf, {
-      reason,
-      ...(location ? { location } : {}),
-      signingTime: now(),
-    });
-
-/** Adds the agency's seal signature to a PDF (PAdES-B, incremental update), with the configured provider. */
-export const sealPdf: SigningCapability['sealPdf'] = sealPdfWith(sealKeyFor);

@@ -1,7 +1,9 @@
 /**
- * Keeps the seal path lean (issue 10): the payment-receipts worker seals receipts through
- * shared/signing/sealing.ts, which must not reach the verifier's libraries (asn1js, @peculiar/*,
- * tsyringe: ~290 KB minified), the verifier itself, the certificate registry, or the local test PKI.
+ * Keeps the seal path lean (issue 10): the payment-receipts worker writes its receipts with
+ * shared/pdf/writer.ts and seals them through shared/signing/sealing.ts and pdf-signature.ts, which
+ * must not reach the verifier's libraries (asn1js, @peculiar/*, tsyringe: ~290 KB minified), the
+ * verifier itself, the certificate registry, the local test PKI, or any PDF or font library (pdf-lib,
+ * fontkit: the receipt carries its signature field from the start, so nothing reads it back).
  * And no deployed function reaches the local test PKI, which is never deployed: the local runtime
  * and the tests install it (shared/signing/local-provider.ts).
  *
@@ -26,6 +28,9 @@ const NOT_ON_THE_SEAL_PATH = [
   /node_modules\/pvtsutils\//,
   /node_modules\/pvutils\//,
   /^shared\/signing\/(verify|cms-verify|certificates|index|reflect-metadata)\.ts$/,
+  // The PDF reader and the font library.
+  /node_modules\/(pdf-lib|@pdf-lib)\//,
+  /^shared\/signing\/(pades|pdf-core|seal)\.ts$/,
 ];
 const LOCAL_PKI = /^shared\/signing\/local-(pki|provider)\.ts$/;
 
@@ -70,11 +75,13 @@ function offenders(metafile: Metafile, entries: readonly string[], patterns: rea
 }
 
 describe('the seal path', () => {
-  it('payment-receipts reaches no ASN.1/X.509 library, verifier, certificate registry or local PKI', async () => {
+  it('payment-receipts reaches no ASN.1/X.509/PDF library, verifier, certificate registry or local PKI', async () => {
     const metafile = await importGraph([RECEIPTS]);
     const graph = Object.keys(metafile.inputs);
     expect(graph).toContain('shared/signing/sealing.ts');
     expect(graph).toContain('shared/signing/cms.ts');
+    expect(graph).toContain('shared/signing/pdf-signature.ts');
+    expect(graph).toContain('shared/pdf/writer.ts');
     expect(offenders(metafile, [RECEIPTS], [...NOT_ON_THE_SEAL_PATH, LOCAL_PKI])).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ import {
 import { LocalPki } from '#shared/signing/local-pki.ts';
 import { installLocalPki } from '#shared/signing/local-provider.ts';
 import { findSignatures } from '#shared/signing/pades.ts';
-import { sealPdf } from '#shared/signing/sealing.ts';
+import { sealPdf } from '#shared/signing/seal.ts';
 import {
   alterSignedByte,
   opensslVerifyDetached,
