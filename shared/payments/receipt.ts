@@ -6,34 +6,13 @@
  * The font file ships beside the code, not inside the JS bundle: RECEIPT_FONT_FILE in Lambda
  * (infra/cdk/function-profiles.ts copies it into the bundle), the dejavu-fonts-ttf package locally.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { TrueTypeFont } from '../pdf/truetype.ts';
+import { dejavuFont } from '../pdf/fonts.ts';
 import { PdfDocument, type PdfFont, type SavedPdf } from '../pdf/writer.ts';
-import { optionalEnv } from '../platform/env.ts';
 import type { SignatureFieldOptions } from '../signing/pdf-signature.ts';
 import { formatVnd, type Payment } from './payment.ts';
 
 export const RECEIPT_FONT_ENV = 'RECEIPT_FONT_FILE';
 export const RECEIPT_FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'] as const;
-
-let fonts: Promise<{ regular: TrueTypeFont; bold: TrueTypeFont }> | undefined;
-
-function receiptFonts() {
-  fonts ??= (async () => {
-    const configured = optionalEnv(RECEIPT_FONT_ENV);
-    const dir = configured
-      ? dirname(configured)
-      : join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-    const [regular, bold] = await Promise.all(RECEIPT_FONT_FILES.map((file) => readFile(join(dir, file))));
-    return { regular: new TrueTypeFont(regular!), bold: new TrueTypeFont(bold!) };
-  })();
-  fonts.catch(() => {
-    fonts = undefined; // the next receipt tries again
-  });
-  return fonts;
-}
 
 /** dd/MM/yyyy HH:mm in Vietnam time. */
 export function vietnamDateTime(iso: string): string {
@@ -94,7 +73,9 @@ export async function buildReceiptPdf(
   input: ReceiptInput,
   options: { signatureField?: SignatureFieldOptions } = {},
 ): Promise<SavedPdf> {
-  const { regular, bold } = await receiptFonts();
+  const [regular, bold] = await Promise.all(
+    RECEIPT_FONT_FILES.map((file) => dejavuFont(RECEIPT_FONT_ENV, file)),
+  );
   const content = receiptLines(input);
   const pdf = new PdfDocument({
     title: `${content.title} ${input.payment.code}`,
@@ -102,8 +83,8 @@ export async function buildReceiptPdf(
     producer: 'vn-province-platform payments',
     createdAt: new Date(input.payment.paidAt ?? input.payment.updatedAt),
   });
-  const font = pdf.useFont(regular);
-  const boldFont = pdf.useFont(bold);
+  const font = pdf.useFont(regular!);
+  const boldFont = pdf.useFont(bold!);
   const page = pdf.addPage(420, 595);
   const margin = 36;
   const width = page.width - 2 * margin;

@@ -8,7 +8,7 @@
  */
 import { now } from '../platform/clock.ts';
 import { logger } from '../platform/observability.ts';
-import { certificateDer } from '../signing/cms.ts';
+import { chainOf } from '../signing/cms.ts';
 import { signPlaceholder } from '../signing/pdf-signature.ts';
 import { sealKeyFor } from '../signing/sealing.ts';
 import { signerOf } from '../signing/subject.ts';
@@ -21,12 +21,10 @@ export async function sealedReceipt(input: ReceiptInput): Promise<{ pdf: Uint8Ar
   const { payment } = input;
   try {
     const key = await sealKeyFor(payment.agencyCode);
-    const [certificate] = key.certificateChainPem;
-    if (!certificate) throw new Error('The seal key has no certificate');
     const saved = await buildReceiptPdf(input, {
       signatureField: {
         reason: RECEIPT_SEAL_REASON,
-        name: signerOf(certificateDer(certificate)).commonName,
+        name: signerOf(chainOf(key).certificate).commonName,
         signingTime: now(),
       },
     });

@@ -166,7 +166,7 @@ export class TrueTypeFont {
     });
 
     const head = this.copyTable('head');
-    new DataView(head.buffer).setUint32(8, 0); // checkSumAdjustment, set below
+    new DataView(head.buffer).setUint32(8, 0); // checkSumAdjustment, set by writeSfnt
     new DataView(head.buffer).setInt16(50, 1); // long loca
     const hhea = this.copyTable('hhea');
     new DataView(hhea.buffer).setUint16(34, order.length);
@@ -183,13 +183,7 @@ export class TrueTypeFont {
     ]);
     for (const tag of ['cvt ', 'fpgm', 'prep'] as const)
       if (this.tables.has(tag)) tables.set(tag, this.copyTable(tag));
-    const font = writeSfnt(
-      SUBSET_TABLES.filter((tag) => tables.has(tag)).map((tag) => [tag, tables.get(tag)!]),
-    );
-    // head.checkSumAdjustment makes the whole font sum to 0xB1B0AFBA.
-    const headAt = tableOffset(font, 'head');
-    new DataView(font.buffer).setUint32(headAt + 8, (0xb1b0afba - checksum(font)) >>> 0);
-    return font;
+    return writeSfnt(SUBSET_TABLES.filter((tag) => tables.has(tag)).map((tag) => [tag, tables.get(tag)!]));
   }
 
   private outline(glyph: number): Uint8Array {
@@ -329,7 +323,10 @@ function checksum(bytes: Uint8Array): number {
   return sum;
 }
 
-/** An sfnt file of `tables` (tags in ascending order), each 4-byte aligned with its checksum. */
+/**
+ * An sfnt file of `tables` (tags in ascending order), each 4-byte aligned with its checksum, and
+ * head.checkSumAdjustment (zero in the given head) set so that the whole font sums to 0xB1B0AFBA.
+ */
 function writeSfnt(tables: readonly (readonly [string, Uint8Array])[]): Uint8Array {
   const count = tables.length;
   const power = 2 ** Math.floor(Math.log2(count));
@@ -343,7 +340,9 @@ function writeSfnt(tables: readonly (readonly [string, Uint8Array])[]): Uint8Arr
   view.setUint16(8, Math.log2(power));
   view.setUint16(10, count * 16 - power * 16);
   let at = 12 + count * 16;
+  let headAt = -1;
   tables.forEach(([tag, data], index) => {
+    if (tag === 'head') headAt = at;
     const record = 12 + index * 16;
     for (let k = 0; k < 4; k++) out[record + k] = tag.charCodeAt(k);
     view.setUint32(record + 4, checksum(data));
@@ -352,14 +351,6 @@ function writeSfnt(tables: readonly (readonly [string, Uint8Array])[]): Uint8Arr
     out.set(data, at);
     at += (data.length + 3) & ~3;
   });
+  if (headAt >= 0) view.setUint32(headAt + 8, (0xb1b0afba - checksum(out)) >>> 0);
   return out;
-}
-
-function tableOffset(font: Uint8Array, tag: string): number {
-  const view = new DataView(font.buffer, font.byteOffset, font.byteLength);
-  for (let i = 0; i < view.getUint16(4); i++) {
-    const record = 12 + i * 16;
-    if (String.fromCharCode(...font.subarray(record, record + 4)) === tag) return view.getUint32(record + 8);
-  }
-  throw new FontError(`No ${tag} table`);
 }

@@ -137,12 +137,11 @@ export class PdfDocument {
     const set = (ref: number, body: string | Uint8Array) => {
       objects[ref - 1] = body;
     };
-    const stream = (dictionary: string, data: Uint8Array | string, compress = true): Uint8Array => {
+    const stream = (dictionary: string, data: Uint8Array | string): Uint8Array => {
       const raw = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
-      const body = compress ? deflateSync(raw, { level: 9 }) : raw;
-      const filter = compress ? ' /Filter /FlateDecode' : '';
+      const body = deflateSync(raw, { level: 9 });
       return Buffer.concat([
-        Buffer.from(`<< ${dictionary}${filter} /Length ${body.length} >>\nstream\n`, 'latin1'),
+        Buffer.from(`<< ${dictionary} /Filter /FlateDecode /Length ${body.length} >>\nstream\n`, 'latin1'),
         body,
         Buffer.from('\nendstream', 'latin1'),
       ]);

@@ -5,33 +5,10 @@
  * glyphs used are embedded (subset). The figures are the reports' own, in the same table layout
  * as the CSV and XLSX exports (./export.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { TrueTypeFont } from '../pdf/truetype.ts';
+import { dejavuFont } from '../pdf/fonts.ts';
 import { PdfDocument, type PdfFont, type PdfPage } from '../pdf/writer.ts';
-import { optionalEnv } from '../platform/env.ts';
 import { REPORT_FONT_ENV } from './config.ts';
 import { reportTable, type TableValue, type TabularReport } from './export.ts';
-
-let loaded: Promise<TrueTypeFont> | undefined;
-
-function fontFile(): string {
-  const configured = optionalEnv(REPORT_FONT_ENV);
-  if (configured) return configured;
-  const pkg = createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json');
-  return join(dirname(pkg), 'ttf', 'DejaVuSans.ttf');
-}
-
-const loadFont = (): Promise<TrueTypeFont> => {
-  if (!loaded) {
-    loaded = readFile(fontFile()).then((bytes) => new TrueTypeFont(bytes));
-    loaded.catch(() => {
-      loaded = undefined; // the next report tries again
-    });
-  }
-  return loaded;
-};
 
 export interface MonthlySection {
   readonly title: string;
@@ -59,7 +36,7 @@ export async function monthlyReportPdf(document: MonthlyDocument): Promise<Buffe
     producer: 'vn-province-platform reports',
     language: 'vi-VN',
   });
-  const font = pdf.useFont(await loadFont());
+  const font = pdf.useFont(await dejavuFont(REPORT_FONT_ENV, 'DejaVuSans.ttf'));
 
   let page: PdfPage = pdf.addPage(...A4);
   let y = A4[1] - MARGIN;

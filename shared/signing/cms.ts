@@ -10,7 +10,7 @@
  * @peculiar/asn1-cms produced (tests/unit/cms-builder.test.ts).
  */
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';
-import type { SigningAlgorithm } from './capability.ts';
+import type { SealKey, SigningAlgorithm } from './capability.ts';
 import {
   explicit,
   implicit,
@@ -53,6 +53,32 @@ export function certificateDer(certificate: string | Uint8Array): Uint8Array {
   return typeof certificate === 'string'
     ? new Uint8Array(new NodeCertificate(certificate).raw)
     : new Uint8Array(certificate);
+}
+
+/** A seal key's certificate chain as DER: its own certificate, and the whole chain (own first). */
+export function chainOf(key: Pick<SealKey, 'certificateChainPem'>): {
+  certificate: Uint8Array;
+  chain: Uint8Array[];
+} {
+  const chain = key.certificateChainPem.map(certificateDer);
+  const [certificate] = chain;
+  if (!certificate) throw new Error('The seal key has no certificate');
+  return { certificate, chain };
+}
+
+/**
+ * A detached CMS SignedData made by a seal key over a content's SHA-256 `messageDigest`, with the
+ * key's chain; `signingTime` as a signed attribute for CAdES (PAdES puts it in the dictionary).
+ */
+export async function signDigestWithKey(
+  key: SealKey,
+  messageDigest: Uint8Array,
+  signingTime?: Date,
+): Promise<Uint8Array> {
+  const { certificate, chain } = chainOf(key);
+  const signedAttributes = buildSignedAttributes({ messageDigest, certificate, signingTime });
+  const signatureValue = await key.sign(signedAttributes);
+  return assembleSignedData({ signedAttributes, signatureValue, certificates: chain });
 }
 
 export function algorithmOf(certificate: Uint8Array): SigningAlgorithm {

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { hexTextString, latin1, pdfDate } from '../pdf/syntax.ts';
 import type { SealKey } from './capability.ts';
-import { assembleSignedData, buildSignedAttributes, certificateDer } from './cms.ts';
+import { signDigestWithKey } from './cms.ts';
 
 /** Bytes reserved for the CMS (hex-encoded in the file, so twice as many characters). */
 export const DEFAULT_CONTENTS_BYTES = 16_384;
@@ -101,11 +101,5 @@ export async function signPlaceholder(
   pdf: Uint8Array,
   placeholder: SignaturePlaceholder,
 ): Promise<Uint8Array> {
-  const chain = key.certificateChainPem.map(certificateDer);
-  const [certificate] = chain;
-  if (!certificate) throw new Error('The seal key has no certificate');
-  const signedAttributes = buildSignedAttributes({ messageDigest: placeholder.digest, certificate });
-  const signatureValue = await key.sign(signedAttributes);
-  const cms = assembleSignedData({ signedAttributes, signatureValue, certificates: chain });
-  return embedCms(pdf, placeholder.byteRange, cms);
+  return embedCms(pdf, placeholder.byteRange, await signDigestWithKey(key, placeholder.digest));
 }

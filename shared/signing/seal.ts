@@ -8,7 +8,7 @@
  */
 import { now } from '../platform/clock.ts';
 import type { SealKey, SigningCapability } from './capability.ts';
-import { assembleSignedData, buildSignedAttributes, certificateDer, sha256 } from './cms.ts';
+import { chainOf, sha256, signDigestWithKey } from './cms.ts';
 import { preparePdf, type VisibleStamp } from './pades.ts';
 import { signPlaceholder } from './pdf-signature.ts';
 import { sealKeyFor } from './sealing.ts';
@@ -26,13 +26,10 @@ export async function signPdfWithKey(
   pdf: Uint8Array,
   options: SealPdfOptions,
 ): Promise<Uint8Array> {
-  const chain = key.certificateChainPem.map(certificateDer);
-  const [certificate] = chain;
-  if (!certificate) throw new Error('The seal key has no certificate');
   const prepared = await preparePdf(pdf, {
     reason: options.reason,
     ...(options.location ? { location: options.location } : {}),
-    name: signerOf(certificate).commonName,
+    name: signerOf(chainOf(key).certificate).commonName,
     signingTime: options.signingTime,
     ...(options.stamp ? { stamp: options.stamp } : {}),
   });
@@ -58,14 +55,5 @@ export async function signDetachedWithKey(
   content: Uint8Array,
   signingTime: Date,
 ): Promise<Uint8Array> {
-  const chain = key.certificateChainPem.map(certificateDer);
-  const [certificate] = chain;
-  if (!certificate) throw new Error('The seal key has no certificate');
-  const signedAttributes = buildSignedAttributes({
-    messageDigest: sha256(content),
-    certificate,
-    signingTime,
-  });
-  const signatureValue = await key.sign(signedAttributes);
-  return assembleSignedData({ signedAttributes, signatureValue, certificates: chain });
+  return signDigestWithKey(key, sha256(content), signingTime);
 }
