@@ -34,8 +34,8 @@ import {
   signatureDictionary,
 } from './pdf-signature.ts';
 
-export { parsePdfDate, pdfDate } from '../pdf/syntax.ts';
-export { DEFAULT_CONTENTS_BYTES, embedCms, PdfSignatureError, rangeParts } from './pdf-signature.ts';
+// The byte-level half, for the callers that prepare and complete through this module.
+export { embedCms, PdfSignatureError, rangeParts } from './pdf-signature.ts';
 
 export interface VisibleStamp {
   /** Lines of the stamp (signer, agency, time…). Printed with a standard font; see docs/signatures.md. */
