@@ -106,7 +106,7 @@ describe(`commitChange under lost answers (seed ${SEED})`, () => {
 
 describe(`numbering under lost answers (seed ${SEED})`, () => {
   it('gives concurrent writers exactly 1..n while transaction answers are lost', async () => {
-    const injector = losing({ rate: 0.35, commands: ['TransactWriteItemsCommand'] });
+    const injector = losing({ rate: 0.35, maxGap: 8, commands: ['TransactWriteItemsCommand'] });
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 2, maxLength: 6 }), async (racing) => {
         const book = `PROOF-BOOK#${unique()}`;

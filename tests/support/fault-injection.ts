@@ -174,6 +174,12 @@ export interface LostAnswerPlan {
   readonly commands?: readonly string[];
   /** Calls that may lose answers, after which none does (e.g. 1: only the first call's). */
   readonly limit?: number;
+  /**
+   * At most this many calls in a row keep their answers; the next one loses it. A floor under the
+   * seeded sequence, so that a suite that needs lost answers meets some under every seed (a short
+   * scenario at rate 0.25 otherwise meets none under some seeds). Default: no floor.
+   */
+  readonly maxGap?: number;
 }
 
 export interface LostAnswerInjector {
@@ -207,6 +213,8 @@ export function lostAnswerInjector(plan: LostAnswerPlan): LostAnswerInjector {
   const kinds = plan.kinds ?? LOST_ANSWER_KINDS;
   const commands: readonly string[] = plan.commands ?? WRITE_COMMANDS;
   let calls = 0;
+  /** Calls in a row that kept their answers. */
+  let gap = 0;
   const injector: LostAnswerInjector = {
     enabled: true,
     stats: { requests: 0, lost: { 'lost-answer': 0, 'lost-answer-exhausted': 0 }, byCommand: {} },
@@ -221,8 +229,10 @@ export function lostAnswerInjector(plan: LostAnswerPlan): LostAnswerInjector {
             if (!injector.enabled || !commands.includes(commandName)) return next(args);
             injector.stats.requests += 1;
             let kind: LostAnswerKind | undefined = exhausted ? 'lost-answer-exhausted' : undefined;
-            if (!kind && calls < (plan.limit ?? Number.POSITIVE_INFINITY) && random() < plan.rate) {
-              kind = kinds[Math.floor(random() * kinds.length)];
+            if (!kind && calls < (plan.limit ?? Number.POSITIVE_INFINITY)) {
+              const due = plan.maxGap !== undefined && gap >= plan.maxGap;
+              if (random() < plan.rate || due) kind = kinds[Math.floor(random() * kinds.length)];
+              gap = kind ? 0 : gap + 1;
             }
             if (!kind) return next(args);
             // Sent and applied. The deciding attempt loses only a success (an error applied
