@@ -5,10 +5,8 @@
  * digitalSignature or nonRepudiation, not a CA), and is not revoked by a CRL we know (the one given
  * with it or the province's). Keys: ./keys.ts.
  */
-import './reflect-metadata.ts';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, X509Certificate as NodeCertificate, randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { KeyUsageFlags, KeyUsagesExtension, X509Certificate } from '@peculiar/x509';
 import * as z from 'zod/mini';
 import { CertificateRegisteredV1 } from '#events/signatures/signature-events.v1.ts';
 import { agencyCodeSchema } from '../agencies/agency.ts';
@@ -19,7 +17,6 @@ import { type ChangeContext, commitChange } from '../platform/change.ts';
 import { now } from '../platform/clock.ts';
 import { queryAll } from '../platform/query.ts';
 import { stripKeys, tableName } from '../platform/table.ts';
-import { certificateDer } from './cms.ts';
 import { signingCapability } from './index.ts';
 import {
   certificateIndexKeys,
@@ -32,6 +29,16 @@ import {
 } from './keys.ts';
 import { kindOf } from './subject.ts';
 import { checkChain } from './verify.ts';
+import {
+  ATTRIBUTE,
+  type CertificateFields,
+  certificateFields,
+  certificatePem,
+  KEY_USAGE,
+  nameText,
+  nameValues,
+  serialNumberHex,
+} from './x509.ts';
 
 export const CERTIFICATE_KINDS = ['personal', 'organization'] as const;
 const pemSchema = z
@@ -81,15 +88,42 @@ const invalid = (detail: string, code: string) =>
     extensions: { errors: [{ path: 'body.certificatePem', message: detail, code }] },
   });
 
-function parseCertificate(pem: string): X509Certificate {
+/** A certificate as registration reads it: parsed by node:crypto, its fields by ./x509.ts. */
+interface ReadCertificate {
+  readonly der: Uint8Array;
+  readonly fields: CertificateFields;
+  /** Whether basic constraints make it a CA. */
+  readonly ca: boolean;
+  /** The issuer Name as text (`CN=…, O=…`). */
+  readonly issuer: string;
+  /** Lowercase hex, no sign octet. */
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly pem: string;
+}
+
+function parseCertificate(pem: string): ReadCertificate {
   try {
-    return new X509Certificate(pem);
+    const node = new NodeCertificate(pem);
+    const der = new Uint8Array(node.raw);
+    const fields = certificateFields(der);
+    return {
+      der,
+      fields,
+      ca: node.ca,
+      issuer: nameText(fields.issuer),
+      serialNumber: serialNumberHex(fields.serialNumber),
+      notBefore: fields.notBefore,
+      notAfter: fields.notAfter,
+      pem: certificatePem(der),
+    };
   } catch {
     throw invalid('The certificate is not a readable X.509 PEM certificate', 'unreadable');
   }
 }
 
-const issuerSerialHash = (certificate: X509Certificate): string =>
+const issuerSerialHash = (certificate: ReadCertificate): string =>
   createHash('sha256').update(`${certificate.issuer}\n${certificate.serialNumber}`).digest('hex');
 
 /** Checks a certificate for registration; answers the facts to store. */
@@ -102,35 +136,36 @@ export async function examineCertificate(input: RegisterCertificate, at: Date) {
       'outside-validity',
     );
   }
-  const usage = certificate.getExtension(KeyUsagesExtension);
-  if (usage && !(usage.usages & (KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation))) {
+  const usage = certificate.fields.keyUsage;
+  if (usage && !((usage[0] ?? 0) & (KEY_USAGE.digitalSignature | KEY_USAGE.nonRepudiation))) {
     throw invalid(
       'The certificate’s key usage allows neither digitalSignature nor nonRepudiation',
       'key-usage',
     );
   }
-  const basic = certificate.extensions.find((extension) => extension.type === '2.5.29.19') as
-    | { ca?: boolean }
-    | undefined;
-  if (basic?.ca) throw invalid('A CA certificate cannot be registered for signing', 'ca-certificate');
+  if (certificate.ca) throw invalid('A CA certificate cannot be registered for signing', 'ca-certificate');
   const anchors = await signingCapability().trustAnchors();
   const result = await checkChain(
-    certificateDer(input.certificatePem),
-    chain.map((entry) => new Uint8Array(entry.rawData)),
+    certificate.der,
+    chain.map((entry) => entry.der),
     { ...anchors, crls: [...(anchors.crls ?? []), ...(input.crlPem ? [input.crlPem] : [])] },
     at,
   );
   if (!result.trusted)
     throw invalid('The certificate does not chain to a trusted root of the province', 'untrusted');
   if (result.revocation === 'revoked') throw invalid('The certificate is revoked (CRL)', 'revoked');
-  const commonName = certificate.subjectName.getField('CN')[0] ?? '';
-  const organization = certificate.subjectName.getField('O')[0];
+  const commonName = nameValues(certificate.fields.subject, ATTRIBUTE.commonName)[0] ?? '';
+  const organization = nameValues(certificate.fields.subject, ATTRIBUTE.organization)[0];
   return {
     certificate,
     kind: kindOf(commonName, organization),
-    subject: { commonName, ...(organization ? { organization } : {}), dn: certificate.subject },
+    subject: {
+      commonName,
+      ...(organization ? { organization } : {}),
+      dn: nameText(certificate.fields.subject),
+    },
     revocation: result.revocation === 'good' ? ('good' as const) : ('unknown' as const),
-    chainPem: chain.map((entry) => entry.toString('pem')),
+    chainPem: chain.map((entry) => entry.pem),
   };
 }
 
@@ -171,9 +206,9 @@ export async function registerCertificate(
     serialNumber: certificate.serialNumber,
     notBefore: certificate.notBefore.toISOString(),
     notAfter: certificate.notAfter.toISOString(),
-    fingerprint: createHash('sha256').update(new Uint8Array(certificate.rawData)).digest('hex'),
+    fingerprint: createHash('sha256').update(certificate.der).digest('hex'),
     revocation: examined.revocation,
-    certificatePem: certificate.toString('pem'),
+    certificatePem: certificate.pem,
     chainPem: examined.chainPem,
     version: 1,
     createdAt: at.toISOString(),
@@ -380,7 +415,7 @@ export async function bindSealKey(input: BindSealKey, change: ChangeContext): Pr
               ...sealKeyKey(input.agencyCode),
               entityType: ENTITY_SEAL_KEY,
               ...binding,
-              certificateChainPem: [examined.certificate.toString('pem'), ...examined.chainPem],
+              certificateChainPem: [examined.certificate.pem, ...examined.chainPem],
             },
           },
         },

@@ -1,46 +1,51 @@
 /**
  * Parsing and checking a CMS SignedData someone else made (a signature in a PDF being verified, a
- * CMS sent to complete a signing session): untrusted input, so it goes through a full ASN.1 parser,
- * @peculiar/asn1-cms / asn1-x509 (the schemas under @peculiar/x509, which verification loads anyway)
- * and asn1js, with node:crypto for the signature value. Building signatures is ./cms.ts, which
- * bundles none of these.
+ * CMS sent to complete a signing session). Untrusted input: the structure around the certificates
+ * (RFC 5652 ContentInfo, SignedData, SignerInfo, attributes) is read with the bounds-checked reader
+ * of ./der.ts, BER indefinite lengths allowed as RFC 5652 allows them outside the signed attributes;
+ * the certificates are parsed by node:crypto (OpenSSL), which also checks the signature value.
+ * Anything that is not a SignedData with one signer is a CmsError. Building signatures is ./cms.ts.
+ *
+ * What @peculiar/asn1-cms read before is what this reads (tests/unit/cms-verify.test.ts compares
+ * both on generated and mutated signatures; the old parser is kept there as the test's oracle).
  */
 import { X509Certificate as NodeCertificate, verify as verifySignature } from 'node:crypto';
-import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { Certificate, Time } from '@peculiar/asn1-x509';
-import * as asn1js from 'asn1js';
-import { CmsError, derLength, OID, sha256 } from './cms.ts';
-
-const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
-  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+import { CmsError, OID, sha256 } from './cms.ts';
+import { children, contentOf, DerError, encoded, oidOf, readBer, TAG, type Tlv, timeOf } from './der.ts';
+import { certificateFields } from './x509.ts';
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((value, index) => value === b[index]);
 
-/** The signed attributes of the (only) signer of a SignedData, re-tagged as the SET OF that was signed. */
-function signedAttributesOf(contentInfoDer: Uint8Array): Uint8Array {
-  const signerInfo = rawSignerInfo(contentInfoDer);
-  const attributes = signerInfo.valueBlock.value.find(
-    (element) => element.idBlock.tagClass === 3 && element.idBlock.tagNumber === 0,
-  );
-  if (!attributes) throw new CmsError('The signer has no signed attributes');
-  const bytes = new Uint8Array(attributes.valueBeforeDecodeView);
-  const copy = new Uint8Array(bytes);
-  copy[0] = 0x31;
-  return copy;
+/** The content of an OCTET STRING, primitive or (BER) constructed from primitive segments. */
+function octets(der: Uint8Array, element: Tlv): Uint8Array {
+  if (element.tag === TAG.octetString) return contentOf(der, element);
+  if (element.tag !== (TAG.octetString | 0x20)) throw new CmsError('Expected an OCTET STRING');
+  return Buffer.concat(children(der, element).map((segment) => octets(der, segment)));
 }
 
-function rawSignerInfo(contentInfoDer: Uint8Array): asn1js.Sequence {
-  const parsed = asn1js.fromBER(toArrayBuffer(contentInfoDer));
-  if (parsed.offset === -1) throw new CmsError('The signature is not DER');
-  const contentInfo = parsed.result as asn1js.Sequence;
-  const explicit = contentInfo.valueBlock?.value?.[1] as asn1js.Constructed | undefined;
-  const signedData = explicit?.valueBlock?.value?.[0] as asn1js.Sequence | undefined;
-  const signerInfos = signedData?.valueBlock?.value?.at(-1) as asn1js.Set | undefined;
-  const signerInfo = signerInfos?.valueBlock?.value?.[0] as asn1js.Sequence | undefined;
-  if (!(signerInfo instanceof asn1js.Sequence)) throw new CmsError('No SignerInfo in the signature');
-  return signerInfo;
+interface Attribute {
+  readonly type: string;
+  /** The first value of the attribute's SET OF values. */
+  readonly value: Tlv | undefined;
+}
+
+function attributesOf(der: Uint8Array, set: Tlv | undefined): Attribute[] {
+  if (!set) return [];
+  return children(der, set).map((attribute) => {
+    const [type, values] = attribute.tag === TAG.sequence ? children(der, attribute) : [];
+    if (!type || values?.tag !== TAG.set) throw new CmsError('Bad attribute in the signature');
+    return { type: oidOf(der, type), value: children(der, values)[0] };
+  });
+}
+
+/** The certHash of the first ESSCertIDv2 of a SigningCertificateV2 (RFC 5035). */
+function essCertHash(der: Uint8Array, value: Tlv): Uint8Array | undefined {
+  const [certs] = value.tag === TAG.sequence ? children(der, value) : [];
+  const [first] = certs?.tag === TAG.sequence ? children(der, certs) : [];
+  if (first?.tag !== TAG.sequence) throw new CmsError('Bad signingCertificateV2 attribute');
+  const hash = children(der, first).find((element) => element.tag === TAG.octetString);
+  return hash ? new Uint8Array(contentOf(der, hash)) : undefined;
 }
 
 export interface ParsedSignature {
@@ -60,64 +65,103 @@ export interface ParsedSignature {
   readonly hasTimestamp: boolean;
 }
 
-/** Parses a detached CMS SignedData with one signer; throws CmsError when it is not one. */
+/**
+ * Parses a detached CMS SignedData with one signer; throws CmsError when it is not one. `der` may
+ * be followed by padding (a PDF /Contents): the first element is read.
+ */
 export function parseSignedData(der: Uint8Array): ParsedSignature {
-  let contentInfo: ContentInfo;
-  let signedData: SignedData;
   try {
-    contentInfo = AsnConvert.parse(der.subarray(0, derLength(der) || der.length), ContentInfo);
-    if (contentInfo.contentType !== id_signedData) throw new CmsError('Not a CMS SignedData');
-    signedData = AsnConvert.parse(contentInfo.content, SignedData);
+    return parse(der);
   } catch (error) {
-    if (error instanceof CmsError) throw error;
-    throw new CmsError('The signature is not a CMS SignedData');
+    if (error instanceof DerError) throw new CmsError('The signature is not a CMS SignedData');
+    throw error;
   }
-  if (signedData.signerInfos.length !== 1)
-    throw new CmsError('Exactly one signer per signature is supported');
-  const signerInfo = signedData.signerInfos[0]!;
-  const certificates = (signedData.certificates ?? [])
-    .filter((choice) => choice.certificate)
-    .map((choice) => new Uint8Array(AsnConvert.serialize(choice.certificate!)));
-  const sid = signerInfo.sid.issuerAndSerialNumber;
-  const signer = certificates.find((candidate) => {
-    const parsed = AsnConvert.parse(candidate, Certificate).tbsCertificate;
-    return sid
-      ? equalBytes(new Uint8Array(parsed.serialNumber), new Uint8Array(sid.serialNumber)) &&
-          equalBytes(
-            new Uint8Array(AsnConvert.serialize(parsed.issuer)),
-            new Uint8Array(AsnConvert.serialize(sid.issuer)),
-          )
-      : false;
-  });
+}
+
+function parse(der: Uint8Array): ParsedSignature {
+  const shape = (ok: boolean) => {
+    if (!ok) throw new CmsError('The signature is not a CMS SignedData');
+  };
+  // ContentInfo ::= SEQUENCE { contentType, [0] EXPLICIT content }
+  const contentInfo = readBer(der);
+  shape(contentInfo.tag === TAG.sequence);
+  const [contentType, explicit] = children(der, contentInfo);
+  shape(contentType?.tag === TAG.oid && explicit?.tag === 0xa0);
+  if (oidOf(der, contentType!) !== OID.signedData) throw new CmsError('Not a CMS SignedData');
+  // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo, [0] certificates, [1] crls, signerInfos SET }
+  const [signedData] = children(der, explicit!);
+  shape(signedData?.tag === TAG.sequence);
+  const fields = children(der, signedData!);
+  shape(fields.length >= 4 && fields[0]!.tag === TAG.integer && fields[1]!.tag === TAG.set);
+  shape(fields[2]!.tag === TAG.sequence);
+  const signerInfos = fields.at(-1)!;
+  shape(signerInfos.tag === TAG.set);
+  const optional = fields.slice(3, -1);
+  shape(optional.every((field) => field.tag === 0xa0 || field.tag === 0xa1));
+  const certificateSet = optional.find((field) => field.tag === 0xa0);
+  const certificates = certificateSet
+    ? children(der, certificateSet)
+        .filter((choice) => choice.tag === TAG.sequence)
+        .map((choice) => new Uint8Array(encoded(der, choice)))
+    : [];
+  const signers = children(der, signerInfos);
+  if (signers.length !== 1) throw new CmsError('Exactly one signer per signature is supported');
+  // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs }
+  const signerInfo = signers[0]!;
+  shape(signerInfo.tag === TAG.sequence);
+  const parts = children(der, signerInfo);
+  shape(parts.length >= 5 && parts[0]!.tag === TAG.integer && parts[2]!.tag === TAG.sequence);
+  const sid = parts[1]!;
+  const signedAttrs = parts[3]!.tag === 0xa0 ? parts[3] : undefined;
+  const [signatureAlgorithm, signature, unsigned, ...rest] = parts.slice(signedAttrs ? 4 : 3);
+  shape(signatureAlgorithm?.tag === TAG.sequence && signature !== undefined && rest.length === 0);
+  shape(unsigned === undefined || unsigned.tag === 0xa1);
+  const [algorithm] = children(der, signatureAlgorithm!);
+  shape(algorithm?.tag === TAG.oid);
+
+  // The signer's certificate: issuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber }
+  let signer: Uint8Array | undefined;
+  if (sid.tag === TAG.sequence) {
+    const [issuer, serial] = children(der, sid);
+    shape(issuer?.tag === TAG.sequence && serial?.tag === TAG.integer);
+    signer = certificates.find((candidate) => {
+      let fieldsOf: ReturnType<typeof certificateFields>;
+      try {
+        fieldsOf = certificateFields(candidate);
+      } catch {
+        return false;
+      }
+      return (
+        equalBytes(
+          contentOf(fieldsOf.serialNumber, readBer(fieldsOf.serialNumber)),
+          contentOf(der, serial!),
+        ) && equalBytes(fieldsOf.issuer, encoded(der, issuer!))
+      );
+    });
+  }
   if (!signer) throw new CmsError("The signer's certificate is not in the signature");
-  const attribute = (oid: string) => signerInfo.signedAttrs?.find((candidate) => candidate.attrType === oid);
-  const digest = attribute(OID.messageDigest)?.attrValues[0];
+
+  const attributes = attributesOf(der, signedAttrs);
+  const attribute = (oid: string) => attributes.find((candidate) => candidate.type === oid);
+  const digest = attribute(OID.messageDigest)?.value;
   if (!digest) throw new CmsError('The signature has no messageDigest attribute');
-  const time = attribute(OID.signingTime)?.attrValues[0];
-  const essValue = attribute(OID.signingCertificateV2)?.attrValues[0];
-  let signingCertificateHash: Uint8Array | undefined;
-  if (essValue) {
-    const ess = asn1js.fromBER(essValue).result as asn1js.Sequence;
-    const certs = ess.valueBlock.value[0] as asn1js.Sequence;
-    const first = certs.valueBlock.value[0] as asn1js.Sequence;
-    const hashElement = first.valueBlock.value.find((element) => element instanceof asn1js.OctetString);
-    if (hashElement instanceof asn1js.OctetString) {
-      signingCertificateHash = new Uint8Array(hashElement.valueBlock.valueHexView);
-    }
-  }
+  const time = attribute(OID.signingTime)?.value;
+  const ess = attribute(OID.signingCertificateV2)?.value;
+  const signingCertificateHash = ess ? essCertHash(der, ess) : undefined;
+  // The signed attributes are signed as the DER SET OF they are carried as ([0] IMPLICIT).
+  const signedAttributes = new Uint8Array(encoded(der, signedAttrs!));
+  signedAttributes[0] = 0x31;
   return {
     certificates,
     signer,
-    messageDigest: new Uint8Array(AsnConvert.parse(digest, OctetString).buffer),
-    ...(time ? { signingTime: AsnConvert.parse(time, Time).getTime() } : {}),
+    messageDigest: new Uint8Array(octets(der, digest)),
+    ...(time ? { signingTime: timeOf(der, time) } : {}),
     ...(signingCertificateHash ? { signingCertificateHash } : {}),
     hasContentType: attribute(OID.contentType) !== undefined,
-    signedAttributes: signedAttributesOf(der.subarray(0, derLength(der) || der.length)),
-    signatureValue: new Uint8Array(signerInfo.signature.buffer),
-    signatureAlgorithm: signerInfo.signatureAlgorithm.algorithm,
-    hasTimestamp: (signerInfo.unsignedAttrs ?? []).some(
-      (candidate) => candidate.attrType === OID.timeStampToken,
-    ),
+    signedAttributes,
+    signatureValue: new Uint8Array(octets(der, signature!)),
+    signatureAlgorithm: oidOf(der, algorithm!),
+    hasTimestamp: attributesOf(der, unsigned).some((candidate) => candidate.type === OID.timeStampToken),
   };
 }
 

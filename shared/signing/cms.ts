@@ -6,7 +6,7 @@
  *
  * Written with the small DER encoder (./der.ts) and node:crypto, so the functions that only seal
  * (payment receipts) bundle no ASN.1 library. Parsing and checking a signature someone else made
- * is ./cms-verify.ts (on @peculiar/asn1-cms). The output is byte for byte what the earlier builder on
+ * is ./cms-verify.ts. The output is byte for byte what the earlier builder on
  * @peculiar/asn1-cms produced (tests/unit/cms-builder.test.ts).
  */
 import { createHash, X509Certificate as NodeCertificate } from 'node:crypto';

@@ -9,8 +9,8 @@
  *   by ./local-provider.ts, which only the local runtime and the tests load.
  * - SIGNING_PROVIDER=<name>: a vendor's provider registered with `registerSealKeyProvider`.
  *
- * A function that only seals imports ./sealing.ts instead: this module brings the verifier
- * (@peculiar/x509, asn1js).
+ * A function that only seals imports ./sealing.ts instead: this module brings the verifier and
+ * pdf-lib's core (to read PDFs).
  */
 
 import { now } from '../platform/clock.ts';

@@ -11,15 +11,15 @@
  *   signature indeterminate: the province's policy decides which CRLs are configured (docs/signatures.md).
  * The document's indication is the worst of its signatures; a PDF with no signature is TOTAL_FAILED.
  */
-import './reflect-metadata.ts';
 import { X509Certificate as NodeCertificate } from 'node:crypto';
-import { X509Certificate, X509Crl } from '@peculiar/x509';
 import type { Indication, SignatureReport, VerificationReport } from './capability.ts';
 import { CmsError, certificateDer } from './cms.ts';
 import { checkIntegrity, type ParsedSignature, parseSignedData } from './cms-verify.ts';
+import { type Crl, parseCrl } from './crl.ts';
 import { findSignatures, rangeParts } from './pades.ts';
 import type { TrustAnchors } from './sealing.ts';
 import { signerOf } from './subject.ts';
+import { certificateFields, nameText, serialNumberHex } from './x509.ts';
 
 export type { TrustAnchors };
 
@@ -72,18 +72,18 @@ async function revocationOf(
   const signer = chain[0];
   const issuer = chain[1];
   if (!signer || !issuer) return 'unknown';
-  const issuerCertificate = new X509Certificate(issuer.raw);
+  const issuerName = nameText(certificateFields(new Uint8Array(issuer.raw)).subject);
+  const serial = serialNumberHex(certificateFields(new Uint8Array(signer.raw)).serialNumber);
   for (const source of crls) {
-    let crl: X509Crl;
+    let crl: Crl;
     try {
-      crl = new X509Crl(source instanceof Uint8Array ? source : source);
+      crl = parseCrl(source);
     } catch {
       continue;
     }
-    if (crl.issuer !== issuerCertificate.subject) continue;
-    if (!(await crl.verify({ publicKey: issuerCertificate.publicKey }).catch(() => false))) continue;
-    const entry = crl.findRevoked(new X509Certificate(signer.raw));
-    if (entry) return entry.revocationDate <= at ? 'revoked' : 'good';
+    if (crl.issuer !== issuerName || !crl.signedBy(issuer.publicKey)) continue;
+    const revokedAt = crl.revoked.get(serial);
+    if (revokedAt) return revokedAt <= at ? 'revoked' : 'good';
     return 'good';
   }
   return 'unknown';

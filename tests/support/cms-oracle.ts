@@ -1,9 +1,11 @@
 /**
  * The CMS building and signer reading the platform used before shared/signing/der.ts, on
  * @peculiar/asn1-cms, asn1js and @peculiar/x509: kept for tests only, as the oracle the DER builder
- * (shared/signing/cms.ts) and `signerOf` (shared/signing/subject.ts) must match byte for byte.
+ * (shared/signing/cms.ts) and `signerOf` (shared/signing/subject.ts) must match byte for byte, and
+ * the parsers of signatures and CRLs (shared/signing/cms-verify.ts, crl.ts) must read alike.
  */
 import '#shared/signing/reflect-metadata.ts';
+import type { webcrypto } from 'node:crypto';
 import {
   Attribute,
   CertificateChoices,
@@ -21,10 +23,11 @@ import {
 } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, Time } from '@peculiar/asn1-x509';
-import { X509Certificate } from '@peculiar/x509';
+import { X509Certificate, X509Crl } from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import type { SignatureReport } from '#shared/signing/capability.ts';
-import { algorithmOf, OID, sha256 } from '#shared/signing/cms.ts';
+import { algorithmOf, CmsError, derLength, OID, sha256 } from '#shared/signing/cms.ts';
+import type { ParsedSignature } from '#shared/signing/cms-verify.ts';
 import { kindOf } from '#shared/signing/subject.ts';
 
 const NULL_PARAMETERS = new Uint8Array([0x05, 0x00]).buffer;
@@ -163,5 +166,109 @@ export function oracleSignerOf(certificate: Uint8Array | string): SignatureRepor
     ...(organization ? { organization } : {}),
     serialNumber: parsed.serialNumber,
     kind: kindOf(commonName, organization),
+  };
+}
+
+const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  a.length === b.length && a.every((value, index) => value === b[index]);
+
+/** The signed attributes of the (only) signer of a SignedData, re-tagged as the SET OF that was signed. */
+function signedAttributesOf(contentInfoDer: Uint8Array): Uint8Array {
+  const signerInfo = rawSignerInfo(contentInfoDer);
+  const attributes = signerInfo.valueBlock.value.find(
+    (element) => element.idBlock.tagClass === 3 && element.idBlock.tagNumber === 0,
+  );
+  if (!attributes) throw new CmsError('The signer has no signed attributes');
+  const bytes = new Uint8Array(attributes.valueBeforeDecodeView);
+  const copy = new Uint8Array(bytes);
+  copy[0] = 0x31;
+  return copy;
+}
+
+function rawSignerInfo(contentInfoDer: Uint8Array): asn1js.Sequence {
+  const parsed = asn1js.fromBER(toArrayBuffer(contentInfoDer));
+  if (parsed.offset === -1) throw new CmsError('The signature is not DER');
+  const contentInfo = parsed.result as asn1js.Sequence;
+  const explicit = contentInfo.valueBlock?.value?.[1] as asn1js.Constructed | undefined;
+  const signedData = explicit?.valueBlock?.value?.[0] as asn1js.Sequence | undefined;
+  const signerInfos = signedData?.valueBlock?.value?.at(-1) as asn1js.Set | undefined;
+  const signerInfo = signerInfos?.valueBlock?.value?.[0] as asn1js.Sequence | undefined;
+  if (!(signerInfo instanceof asn1js.Sequence)) throw new CmsError('No SignerInfo in the signature');
+  return signerInfo;
+}
+
+/** shared/signing/cms-verify.ts's parseSignedData before the DER reader, on @peculiar/asn1-cms and asn1js. */
+export function oracleParseSignedData(der: Uint8Array): ParsedSignature {
+  let contentInfo: ContentInfo;
+  let signedData: SignedData;
+  try {
+    contentInfo = AsnConvert.parse(der.subarray(0, derLength(der) || der.length), ContentInfo);
+    if (contentInfo.contentType !== id_signedData) throw new CmsError('Not a CMS SignedData');
+    signedData = AsnConvert.parse(contentInfo.content, SignedData);
+  } catch (error) {
+    if (error instanceof CmsError) throw error;
+    throw new CmsError('The signature is not a CMS SignedData');
+  }
+  if (signedData.signerInfos.length !== 1)
+    throw new CmsError('Exactly one signer per signature is supported');
+  const signerInfo = signedData.signerInfos[0]!;
+  const certificates = (signedData.certificates ?? [])
+    .filter((choice) => choice.certificate)
+    .map((choice) => new Uint8Array(AsnConvert.serialize(choice.certificate!)));
+  const sid = signerInfo.sid.issuerAndSerialNumber;
+  const signer = certificates.find((candidate) => {
+    const parsed = AsnConvert.parse(candidate, Certificate).tbsCertificate;
+    return sid
+      ? equalBytes(new Uint8Array(parsed.serialNumber), new Uint8Array(sid.serialNumber)) &&
+          equalBytes(
+            new Uint8Array(AsnConvert.serialize(parsed.issuer)),
+            new Uint8Array(AsnConvert.serialize(sid.issuer)),
+          )
+      : false;
+  });
+  if (!signer) throw new CmsError("The signer's certificate is not in the signature");
+  const attribute = (oid: string) => signerInfo.signedAttrs?.find((candidate) => candidate.attrType === oid);
+  const digest = attribute(OID.messageDigest)?.attrValues[0];
+  if (!digest) throw new CmsError('The signature has no messageDigest attribute');
+  const time = attribute(OID.signingTime)?.attrValues[0];
+  const essValue = attribute(OID.signingCertificateV2)?.attrValues[0];
+  let signingCertificateHash: Uint8Array | undefined;
+  if (essValue) {
+    const ess = asn1js.fromBER(essValue).result as asn1js.Sequence;
+    const certs = ess.valueBlock.value[0] as asn1js.Sequence;
+    const first = certs.valueBlock.value[0] as asn1js.Sequence;
+    const hashElement = first.valueBlock.value.find((element) => element instanceof asn1js.OctetString);
+    if (hashElement instanceof asn1js.OctetString) {
+      signingCertificateHash = new Uint8Array(hashElement.valueBlock.valueHexView);
+    }
+  }
+  return {
+    certificates,
+    signer,
+    messageDigest: new Uint8Array(AsnConvert.parse(digest, OctetString).buffer),
+    ...(time ? { signingTime: AsnConvert.parse(time, Time).getTime() } : {}),
+    ...(signingCertificateHash ? { signingCertificateHash } : {}),
+    hasContentType: attribute(OID.contentType) !== undefined,
+    signedAttributes: signedAttributesOf(der.subarray(0, derLength(der) || der.length)),
+    signatureValue: new Uint8Array(signerInfo.signature.buffer),
+    signatureAlgorithm: signerInfo.signatureAlgorithm.algorithm,
+    hasTimestamp: (signerInfo.unsignedAttrs ?? []).some(
+      (candidate) => candidate.attrType === OID.timeStampToken,
+    ),
+  };
+}
+
+/** A CRL as @peculiar/x509 read it (what shared/signing/crl.ts replaced). */
+export async function oracleCrl(
+  source: string | Uint8Array,
+  issuerPublicKey: webcrypto.CryptoKey | undefined,
+) {
+  const crl = new X509Crl(source);
+  return {
+    issuer: crl.issuer,
+    thisUpdate: crl.thisUpdate,
+    ...(crl.nextUpdate ? { nextUpdate: crl.nextUpdate } : {}),
+    revoked: new Map(crl.entries.map((entry) => [entry.serialNumber, entry.revocationDate])),
+    signedBy: issuerPublicKey ? await crl.verify({ publicKey: issuerPublicKey }).catch(() => false) : false,
   };
 }

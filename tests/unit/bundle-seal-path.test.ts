@@ -1,11 +1,12 @@
 /**
  * Keeps the seal path lean (issue 10): the payment-receipts worker writes its receipts with
  * shared/pdf/writer.ts and seals them through shared/signing/sealing.ts and pdf-signature.ts, which
- * must not reach the verifier's libraries (asn1js, @peculiar/*, tsyringe: ~290 KB minified), the
- * verifier itself, the certificate registry, the local test PKI, or any PDF or font library (pdf-lib,
- * fontkit: the receipt carries its signature field from the start, so nothing reads it back).
- * And no deployed function reaches the local test PKI, which is never deployed: the local runtime
- * and the tests install it (shared/signing/local-provider.ts).
+ * must not reach the verifier itself, the certificate registry, the local test PKI, or any PDF or
+ * font library (pdf-lib, fontkit: the receipt carries its signature field from the start, so nothing
+ * reads it back). No deployed function reaches an ASN.1 library (asn1js, @peculiar/*, tsyringe: ~290
+ * KB minified; signatures are read with shared/signing/der.ts and node:crypto), nor the local test
+ * PKI, which is never deployed: the local runtime and the tests install it
+ * (shared/signing/local-provider.ts).
  *
  * The import graphs come from esbuild's metafile (every module resolved, before tree shaking) with
  * the deployed main fields, alias and define (infra/cdk/bundling.ts); nothing is written.
@@ -20,14 +21,20 @@ import { REPO_ROOT } from '#infra/cdk/paths.ts';
 
 const RECEIPTS = 'functions/payments/receipts.ts';
 
-/** Not in a function that only seals: the verifier's ASN.1/X.509 libraries and modules. */
-const NOT_ON_THE_SEAL_PATH = [
+/** In no deployed function: the ASN.1/X.509 libraries the verifier used before shared/signing/der.ts. */
+const ASN1_LIBRARIES = [
   /node_modules\/asn1js\//,
   /node_modules\/@peculiar\//,
   /node_modules\/tsyringe\//,
   /node_modules\/pvtsutils\//,
   /node_modules\/pvutils\//,
-  /^shared\/signing\/(verify|cms-verify|certificates|index|reflect-metadata)\.ts$/,
+  /^shared\/signing\/reflect-metadata\.ts$/,
+];
+
+/** Not in a function that only seals: the verifier, the registry, the PDF reader and font library. */
+const NOT_ON_THE_SEAL_PATH = [
+  ...ASN1_LIBRARIES,
+  /^shared\/signing\/(verify|cms-verify|crl|certificates|index)\.ts$/,
   // The PDF reader and the font library.
   /node_modules\/(pdf-lib|@pdf-lib)\//,
   /^shared\/signing\/(pades|pdf-core|seal)\.ts$/,
@@ -85,12 +92,21 @@ describe('the seal path', () => {
     expect(offenders(metafile, [RECEIPTS], [...NOT_ON_THE_SEAL_PATH, LOCAL_PKI])).toEqual([]);
   });
 
-  it('no deployed function reaches the local test PKI', async () => {
+  it('no deployed function reaches the local test PKI or an ASN.1 library', async () => {
     const entries = [...apiFunctions, ...workers].map((fn) => fn.entry);
     expect(entries).toContain(RECEIPTS);
     const metafile = await importGraph(entries);
     // The verifier is bundled where it is used, and the pattern would find it there.
     expect(offenders(metafile, entries, [/^shared\/signing\/verify\.ts$/]).length).toBeGreaterThan(0);
     expect(offenders(metafile, entries, [LOCAL_PKI])).toEqual([]);
+    expect(offenders(metafile, entries, ASN1_LIBRARIES)).toEqual([]);
+    // The patterns find these libraries where they are: the local test PKI is built on them.
+    expect(
+      offenders(
+        await importGraph(['shared/signing/local-pki.ts']),
+        ['shared/signing/local-pki.ts'],
+        ASN1_LIBRARIES,
+      ).length,
+    ).toBeGreaterThan(0);
   });
 });
