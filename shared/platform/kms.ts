@@ -4,7 +4,7 @@
  * SigV4, the keep-alive NodeHttpHandler, the SDK's standard retry strategy, configuration loaders
  * and default credential chain, all of which every bundle carries for DynamoDB). `@aws-sdk/client-kms`
  * weighs ~27 KB minified in each function that seals (the schemas of every KMS operation and error,
- * endpoint rules, the JSON protocol); this is about 2 KB.
+ * endpoint rules, the JSON protocol); this is about 1.5 KB.
  *
  * It behaves as the SDK client configured in kms-key.ts did, on the wire and to callers:
  * - Sign speaks AWS JSON 1.1 (`POST /`, `content-type: application/x-amz-json-1.1`,
