@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { s3Client } from '../platform/aws-clients.ts';
+import { readAll } from '../platform/aws-http.ts';
 import { ENV, requireEnv } from '../platform/env.ts';
-import { readAll } from '../platform/s3.ts';
 
 const bucket = (): string => requireEnv(ENV.filesBucket);
 

@@ -3,7 +3,8 @@
  * PUT/GET, HEAD, GET, PUT, copy, delete, list, HEAD bucket), built on the SDK primitives every bundle
  * already carries for DynamoDB: SignatureV4 (@smithy/signature-v4), the keep-alive NodeHttpHandler,
  * the standard retry strategy and config loaders of @smithy/core, and the default credential chain
- * (in Lambda bundles aliased to shared/platform/lambda-credentials.ts). `@aws-sdk/client-s3` and its
+ * (in Lambda bundles aliased to shared/platform/lambda-credentials.ts); the machinery it shares with
+ * ./kms.ts (configuration, retries, errors, middleware) is in ./aws-http.ts. `@aws-sdk/client-s3` and its
  * presigner weigh ~165 KB minified per function (schemas, endpoint rules, XML and checksum code);
  * this is about 8 KB.
  *
@@ -22,49 +23,24 @@
  * - object bodies are streamed (Node Readable), never buffered unless asked (`getObjectBytes`).
  *
  * `middlewareStack.add` takes the SDK's middleware shape for the test hook of aws-clients.ts
- * (setAwsClientHook): a middleware at the `initialize` step wraps a call once, outside retries;
- * at any later step it wraps each attempt, before signing. No middleware, no cost.
+ * (setAwsClientHook; see ./aws-http.ts); middleware sees an S3Call as `args.input`.
  * Not supported (not used here): FIPS or dual-stack endpoints, access points, S3 Express, multipart,
  * clock-skew correction; of response checksums only a full-object SHA-256 is checked (getObjectBytes).
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { Sha256 } from '@smithy/core/checksum';
-import { loadConfig, NODE_REGION_CONFIG_FILE_OPTIONS, NODE_REGION_CONFIG_OPTIONS } from '@smithy/core/config';
 import { buildQueryString, escapeUri, HttpRequest } from '@smithy/core/protocols';
 import {
-  isServerError,
-  isThrottlingError,
-  isTransientError,
-  NODE_MAX_ATTEMPT_CONFIG_OPTIONS,
-  StandardRetryStrategy,
-} from '@smithy/core/retry';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type {
-  AwsCredentialIdentity,
-  AwsCredentialIdentityProvider,
-  HttpResponse,
-  RetryErrorType,
-} from '@smithy/types';
+  type AwsClientOptions,
+  AwsHttpClient,
+  type AwsMetadata,
+  AwsServiceError,
+  type Middleware,
+  readAll,
+} from './aws-http.ts';
 
-/** The HTTP transport: NodeHttpHandler by default; a test may pass one that records requests. */
-export interface S3RequestHandler {
-  handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: HttpResponse }>;
-}
-
-export interface S3Options {
-  /** Default: AWS_REGION, or `region` in the shared config file. */
-  readonly region?: string;
-  /** Default: the SDK's default credential chain. */
-  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the shared config file; else AWS's regional endpoint. */
-  readonly endpoint?: string;
+export interface S3Options extends AwsClientOptions {
   readonly forcePathStyle?: boolean;
-  /** Default: AWS_MAX_ATTEMPTS or `max_attempts` in the shared config file, else 3 (the SDK's). */
-  readonly maxAttempts?: number;
-  readonly requestHandler?: S3RequestHandler;
 }
 
 /** One S3 request before signing, as middleware sees it (`args.input`). */
@@ -87,40 +63,19 @@ export interface S3Response {
   readonly body: Readable;
 }
 
-export interface S3Metadata {
-  httpStatusCode?: number;
-  requestId?: string;
-  extendedRequestId?: string;
-  attempts?: number;
-  totalRetryDelay?: number;
-}
-
 /** An error answer of S3: `name` is S3's error Code, as the SDK names its exceptions. */
-export class S3ServiceError extends Error {
-  readonly $fault: 'client' | 'server';
-  readonly $metadata: S3Metadata;
+export class S3ServiceError extends AwsServiceError {
   /** Further fields of the XML error document (Key, BucketName, Condition, …). */
   readonly details: Record<string, string>;
 
-  constructor(code: string, message: string, metadata: S3Metadata, details: Record<string, string> = {}) {
-    super(message);
-    this.name = code;
-    this.$metadata = metadata;
-    this.$fault = (metadata.httpStatusCode ?? 500) < 500 ? 'client' : 'server';
+  constructor(code: string, message: string, metadata: AwsMetadata, details: Record<string, string> = {}) {
+    super(code, message, metadata);
     this.details = details;
   }
 }
 
-type Handler = (args: { input: S3Call }) => Promise<S3Response>;
-/** The SDK's middleware shape, as far as the test hook needs it. */
-export type S3Middleware = (
-  next: Handler,
-  context: { readonly clientName: string; readonly commandName: string },
-) => Handler;
-export type MiddlewareStep = 'initialize' | 'serialize' | 'build' | 'finalizeRequest' | 'deserialize';
+export type S3Middleware = Middleware<S3Call, S3Response>;
 
-/** What the SDK calls S3's client; fault-injection statistics are labelled with it. */
-const CLIENT_NAME = 'S3Client';
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 /** Decodes the five XML entities and numeric character references. */
@@ -149,43 +104,12 @@ const xmlText = (xml: string, tag: string): string | undefined => {
   return value === undefined ? undefined : xmlDecode(value);
 };
 
-/** All of a (small) body. */
-export async function readAll(body: AsyncIterable<Uint8Array> | undefined): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  if (body) for await (const chunk of body) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
 /** A bucket name usable as a DNS label (the SDK's isVirtualHostableS3Bucket without dots). */
 const isDnsBucket = (bucket: string): boolean =>
   /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket);
 
 const isIpAddress = (hostname: string): boolean =>
   /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith('[');
-
-interface Endpoint {
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port?: number;
-  /** Path of a custom endpoint, without a trailing slash (usually ''). */
-  readonly basePath: string;
-  readonly custom: boolean;
-}
-
-/** `AWS_ENDPOINT_URL_S3`, then `AWS_ENDPOINT_URL`, then the shared config file (the SDK's selectors). */
-const configuredEndpoint = (): Promise<string | undefined> =>
-  loadConfig<string | undefined>({
-    environmentVariableSelector: (env) =>
-      env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
-        ? undefined
-        : env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined,
-    configFileSelector: (profile, config) => {
-      if (profile.ignore_configured_endpoint_urls === 'true') return undefined;
-      const services = profile.services ? config?.[`services.${profile.services}`] : undefined;
-      return services?.['s3.endpoint_url'] ?? profile.endpoint_url ?? undefined;
-    },
-    default: undefined,
-  })();
 
 /** A PutObject request (sent, or presigned) for an object of this type, length and SHA-256. */
 function putObjectCall(
@@ -209,45 +133,13 @@ function putObjectCall(
   };
 }
 
-export class S3 {
-  private readonly signer: SignatureV4;
-  private readonly handler: S3RequestHandler;
-  private readonly retries: StandardRetryStrategy;
-  private readonly region: () => Promise<string>;
+export class S3 extends AwsHttpClient<S3Call, S3Response> {
   private readonly forcePathStyle: boolean;
-  private readonly endpointOption: string | undefined;
-  private endpoint?: Promise<Endpoint>;
-  private readonly initialize: S3Middleware[] = [];
-  private readonly perAttempt: S3Middleware[] = [];
-
-  /** The SDK client's `middlewareStack.add`, for the test hook (see the module comment). */
-  readonly middlewareStack = {
-    add: (middleware: S3Middleware, options: { step: MiddlewareStep; priority?: string; name?: string }) => {
-      (options.step === 'initialize' ? this.initialize : this.perAttempt).push(middleware);
-    },
-  };
 
   constructor(options: S3Options = {}) {
-    const region = options.region;
-    this.region = region
-      ? async () => region
-      : loadConfig(NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS);
-    this.signer = new SignatureV4({
-      service: 's3',
-      region: this.region,
-      credentials: options.credentials ?? defaultProvider(),
-      sha256: Sha256,
-      // S3 signs the path as sent (keys are escaped once, below), like the SDK's S3 client.
-      uriEscapePath: false,
-      applyChecksum: true,
-    });
-    this.handler = options.requestHandler ?? new NodeHttpHandler();
-    const maxAttempts = options.maxAttempts;
-    this.retries = new StandardRetryStrategy(
-      maxAttempts ? async () => maxAttempts : loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS),
-    );
+    // S3 signs the path as sent (keys are escaped once, below), like the SDK's S3 client.
+    super({ id: 'S3', clientName: 'S3Client', signingName: 's3', uriEscapePath: false }, options);
     this.forcePathStyle = options.forcePathStyle ?? false;
-    this.endpointOption = options.endpoint;
   }
 
   // Operations ------------------------------------------------------------------------------------
@@ -481,30 +373,6 @@ export class S3 {
     return `${presigned.protocol}//${presigned.hostname}${port}${presigned.path}${query ? `?${query}` : ''}`;
   }
 
-  private resolveEndpoint(): Promise<Endpoint> {
-    this.endpoint ??= (async () => {
-      const configured = this.endpointOption ?? (await configuredEndpoint());
-      if (configured) {
-        const url = new URL(configured);
-        return {
-          protocol: url.protocol,
-          hostname: url.hostname,
-          ...(url.port ? { port: Number(url.port) } : {}),
-          basePath: url.pathname.replace(/\/+$/, ''),
-          custom: true,
-        };
-      }
-      const region = await this.region();
-      const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-      return { protocol: 'https:', hostname: `s3.${region}.${suffix}`, basePath: '', custom: false };
-    })();
-    // A failed lookup is not cached.
-    this.endpoint.catch(() => {
-      this.endpoint = undefined;
-    });
-    return this.endpoint;
-  }
-
   /** The unsigned request of a call: URL (virtual-hosted or path style), escaped key, host header. */
   private async httpRequest(call: S3Call): Promise<HttpRequest> {
     const endpoint = await this.resolveEndpoint();
@@ -530,49 +398,15 @@ export class S3 {
     });
   }
 
-  /** Sends a call: middleware, retries, one signed attempt at a time. */
-  private async send(call: S3Call, abortSignal?: AbortSignal): Promise<S3Response> {
-    const context = { clientName: CLIENT_NAME, commandName: `${call.operation}Command` };
-    const wrap = (middleware: S3Middleware[], handler: Handler): Handler =>
-      middleware.reduceRight<Handler>((next, layer) => layer(next, context), handler);
-    const attempt = wrap(this.perAttempt, (args) => this.attempt(args.input, abortSignal));
-    const withRetries: Handler = async (args) => {
-      let token = await this.retries.acquireInitialRetryToken('');
-      let totalRetryDelay = 0;
-      while (true) {
-        try {
-          const response = await attempt(args);
-          this.retries.recordSuccess(token);
-          return response;
-        } catch (error) {
-          const failure = error instanceof Error ? error : new Error(String(error));
-          if (abortSignal?.aborted) throw failure;
-          try {
-            token = await this.retries.refreshRetryTokenForRetry(token, {
-              errorType: retryErrorType(failure),
-              error: failure as Parameters<typeof isThrottlingError>[0],
-            });
-            totalRetryDelay +=
-              (token as { $retryLog?: { acquisitionDelay?: number } }).$retryLog?.acquisitionDelay ?? 0;
-          } catch {
-            const withMetadata = failure as { $metadata?: S3Metadata };
-            withMetadata.$metadata ??= {};
-            const metadata = withMetadata.$metadata;
-            metadata.attempts = token.getRetryCount() + 1;
-            metadata.totalRetryDelay = totalRetryDelay;
-            throw failure;
-          }
-        }
-      }
-    };
-    return wrap(this.initialize, withRetries)({ input: call });
+  /** Sends a call: middleware, retries, one signed attempt at a time (./aws-http.ts). */
+  private send(call: S3Call, abortSignal?: AbortSignal): Promise<S3Response> {
+    return this.invoke(call.operation, call, (input) => this.attempt(input, abortSignal), abortSignal);
   }
 
   private async attempt(call: S3Call, abortSignal: AbortSignal | undefined): Promise<S3Response> {
-    const signed = await this.signer.sign(await this.httpRequest(call));
-    const { response } = await this.handler.handle(signed as HttpRequest, abortSignal ? { abortSignal } : {});
+    const response = await this.exchange(await this.httpRequest(call), abortSignal);
     const headers = response.headers;
-    const metadata: S3Metadata = {
+    const metadata: AwsMetadata = {
       httpStatusCode: response.statusCode,
       ...(headers['x-amz-request-id'] ? { requestId: headers['x-amz-request-id'] } : {}),
       ...(headers['x-amz-id-2'] ? { extendedRequestId: headers['x-amz-id-2'] } : {}),
@@ -612,7 +446,7 @@ export interface PresignOptions {
 const emptyBody = (): Readable => Readable.from([]);
 
 /** An S3ServiceError from an error answer, named by its XML Code when it has one. */
-function errorOf(status: number, xml: string, metadata: S3Metadata): S3ServiceError {
+function errorOf(status: number, xml: string, metadata: AwsMetadata): S3ServiceError {
   const code = xmlText(xml, 'Code') ?? (status === 404 ? 'NotFound' : String(status));
   const message = xmlText(xml, 'Message') ?? code;
   const requestId = xmlText(xml, 'RequestId');
@@ -627,13 +461,4 @@ function errorOf(status: number, xml: string, metadata: S3Metadata): S3ServiceEr
     { ...metadata, ...(requestId && !metadata.requestId ? { requestId } : {}) },
     details,
   );
-}
-
-/** As the SDK's retry middleware classifies an error for its retry strategy. */
-function retryErrorType(error: Error): RetryErrorType {
-  const sdkError = error as Parameters<typeof isThrottlingError>[0];
-  if (isThrottlingError(sdkError)) return 'THROTTLING';
-  if (isTransientError(sdkError)) return 'TRANSIENT';
-  if (isServerError(sdkError)) return 'SERVER_ERROR';
-  return 'CLIENT_ERROR';
 }

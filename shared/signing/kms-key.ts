@@ -6,25 +6,21 @@
  * hundred bytes, within KMS's 4 KB limit; KMS hashes with SHA-256), and KMS returns PKCS#1 v1.5 or
  * DER-encoded ECDSA signatures, exactly what CMS carries.
  *
+ * KMS is reached through our small client (../platform/kms.ts), not `@aws-sdk/client-kms`.
+ *
  * Not exercised against AWS from this repository (no account reachable); the request/response mapping
- * is tested against a loopback endpoint that speaks the KMS JSON protocol (tests/unit/kms-seal-key.test.ts).
+ * is tested against a loopback endpoint that speaks the KMS JSON protocol (tests/unit/kms-seal-key.test.ts),
+ * and the requests against the SDK's, byte for byte (tests/unit/kms-signing.test.ts).
  */
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb } from '../platform/aws-clients.ts';
+import { ddb, kmsClient } from '../platform/aws-clients.ts';
+import type { Kms } from '../platform/kms.ts';
 import { tableName } from '../platform/table.ts';
 import type { SealKey, SigningAlgorithm } from './capability.ts';
 import { algorithmOf, certificateDer } from './cms.ts';
-
-const KMS_RAW_MESSAGE_LIMIT = 4096;
-
 import { sealKeyKey } from './keys.ts';
 
-let kms: KMSClient | undefined;
-const kmsClient = (): KMSClient => {
-  kms ??= new KMSClient({ maxAttempts: 3 });
-  return kms;
-};
+const KMS_RAW_MESSAGE_LIMIT = 4096;
 
 export class SealKeyMissing extends Error {
   override name = 'SealKeyMissing';
@@ -40,7 +36,7 @@ export interface SealKeyBinding {
 export function kmsKey(
   kmsKeyId: string,
   certificateChainPem: readonly string[],
-  client: KMSClient = kmsClient(),
+  client: Kms = kmsClient(),
 ): SealKey {
   const [leaf] = certificateChainPem;
   if (!leaf) throw new SealKeyMissing('The seal key has no certificate');
@@ -51,16 +47,14 @@ export function kmsKey(
     sign: async (data) => {
       if (data.length > KMS_RAW_MESSAGE_LIMIT)
         throw new Error('KMS signs raw messages of at most 4096 bytes');
-      const result = await client.send(
-        new SignCommand({
-          KeyId: kmsKeyId,
-          Message: data,
-          MessageType: 'RAW',
-          SigningAlgorithm: algorithm,
-        }),
-      );
-      if (!result.Signature) throw new Error('KMS returned no signature');
-      return new Uint8Array(result.Signature);
+      // Our client fails an answer without a signature (MalformedResponse).
+      const result = await client.sign({
+        KeyId: kmsKeyId,
+        Message: data,
+        MessageType: 'RAW',
+        SigningAlgorithm: algorithm,
+      });
+      return result.Signature;
     },
   };
 }

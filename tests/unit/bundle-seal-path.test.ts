@@ -3,10 +3,11 @@
  * shared/pdf/writer.ts and seals them through shared/signing/sealing.ts and pdf-signature.ts, which
  * must not reach the verifier itself, the certificate registry, the local test PKI, or any PDF or
  * font library (pdf-lib, fontkit: the receipt carries its signature field from the start, so nothing
- * reads it back). No deployed function reaches an ASN.1 library (asn1js, @peculiar/*, tsyringe: ~290
+ * reads it back). No deployed function reaches an ASN.1 library (asn1js, @peculiar/*, tsyringe: ~280
  * KB minified; signatures are read with shared/signing/der.ts and node:crypto), nor the local test
  * PKI, which is never deployed: the local runtime and the tests install it
- * (shared/signing/local-provider.ts).
+ * (shared/signing/local-provider.ts); nor the SDK's S3 and KMS clients, which our small clients
+ * replace (shared/platform/s3.ts, kms.ts: ~165 KB and ~27 KB minified per function).
  *
  * The import graphs come from esbuild's metafile (every module resolved, before tree shaking) with
  * the deployed main fields, alias and define (infra/cdk/bundling.ts); nothing is written.
@@ -40,6 +41,8 @@ const NOT_ON_THE_SEAL_PATH = [
   /^shared\/signing\/(pades|pdf-core|seal)\.ts$/,
 ];
 const LOCAL_PKI = /^shared\/signing\/local-(pki|provider)\.ts$/;
+/** Test oracles and local tooling only (devDependencies). */
+const SDK_CLIENTS_REPLACED = [/node_modules\/@aws-sdk\/(client-s3|client-kms|s3-request-presigner)\//];
 
 async function importGraph(entryPoints: readonly string[]): Promise<Metafile> {
   const alias = Object.fromEntries(
@@ -92,10 +95,17 @@ describe('the seal path', () => {
     expect(offenders(metafile, [RECEIPTS], [...NOT_ON_THE_SEAL_PATH, LOCAL_PKI])).toEqual([]);
   });
 
+  const entries = [...apiFunctions, ...workers].map((fn) => fn.entry);
+  let deployed: Promise<Metafile> | undefined;
+  /** The import graph of every deployed function, built once. */
+  const deployedGraph = () => {
+    deployed ??= importGraph(entries);
+    return deployed;
+  };
+
   it('no deployed function reaches the local test PKI or an ASN.1 library', async () => {
-    const entries = [...apiFunctions, ...workers].map((fn) => fn.entry);
     expect(entries).toContain(RECEIPTS);
-    const metafile = await importGraph(entries);
+    const metafile = await deployedGraph();
     // The verifier is bundled where it is used, and the pattern would find it there.
     expect(offenders(metafile, entries, [/^shared\/signing\/verify\.ts$/]).length).toBeGreaterThan(0);
     expect(offenders(metafile, entries, [LOCAL_PKI])).toEqual([]);
@@ -108,5 +118,12 @@ describe('the seal path', () => {
         ASN1_LIBRARIES,
       ).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('no deployed function reaches @aws-sdk/client-s3, its presigner or @aws-sdk/client-kms', async () => {
+    const metafile = await deployedGraph();
+    // Our clients are bundled where they are used, and the functions that seal reach KMS.
+    expect(offenders(metafile, entries, [/^shared\/platform\/(s3|kms)\.ts$/])).toHaveLength(2);
+    expect(offenders(metafile, entries, SDK_CLIENTS_REPLACED)).toEqual([]);
   });
 });

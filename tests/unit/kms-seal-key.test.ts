@@ -1,21 +1,25 @@
 /**
  * The KMS seal key's request/response mapping, against a loopback endpoint that speaks the KMS JSON
- * protocol (TrentService.Sign) and signs with a real local key, as KMS would with the key it holds.
+ * protocol (TrentService.Sign) and signs with a real local key, as KMS would with the key it holds;
+ * the seal key signs through our KMS client (shared/platform/kms.ts).
  * AWS itself is not reachable from here: this checks what we send (the RAW message, the algorithm
  * of the certificate's key) and that what KMS returns (DER ECDSA / PKCS#1) makes a valid PAdES seal.
  */
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { setAwsClientHook } from '#shared/platform/aws-clients.ts';
+import { Kms } from '#shared/platform/kms.ts';
 import { createSigning } from '#shared/signing/index.ts';
 import { kmsKey } from '#shared/signing/kms-key.ts';
 import { LocalPki } from '#shared/signing/local-pki.ts';
+import { faultInjector } from '#tests/support/fault-injection.ts';
 import { pdfsig, samplePdf, tempDir } from '#tests/support/signing.ts';
 
 let server: Server;
-let client: KMSClient;
+let endpoint: string;
+let client: Kms;
 let dir: string;
 let cleanup: () => Promise<void>;
 let pki: LocalPki;
@@ -31,7 +35,13 @@ beforeAll(async () => {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
-      requests.push({ target: request.headers['x-amz-target'], ...body });
+      requests.push({
+        target: request.headers['x-amz-target'],
+        contentType: request.headers['content-type'],
+        authorization: request.headers.authorization,
+        path: request.url,
+        ...body,
+      });
       if (
         request.headers['x-amz-target'] !== 'TrentService.Sign' ||
         body.KeyId !== 'alias/seal-000-00-21-H62'
@@ -53,14 +63,14 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new KMSClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  client = new Kms({
+    endpoint,
     region: 'ap-southeast-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
 });
 afterAll(async () => {
-  client.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await cleanup();
 });
@@ -84,10 +94,15 @@ describe('KMS seal key', () => {
     const sent = requests.at(-1)!;
     expect(sent).toMatchObject({
       target: 'TrentService.Sign',
+      contentType: 'application/x-amz-json-1.1',
+      path: '/',
       KeyId: 'alias/seal-000-00-21-H62',
       MessageType: 'RAW',
       SigningAlgorithm: 'ECDSA_SHA_256',
     });
+    expect(sent.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/ap-southeast-1\/kms\/aws4_request, /,
+    );
     // The message is the DER SET OF signed attributes.
     expect(Buffer.from(sent.Message as string, 'base64')[0]).toBe(0x31);
 
@@ -103,6 +118,36 @@ describe('KMS seal key', () => {
   it('surfaces a KMS error (unknown key) instead of producing a signature', async () => {
     const seal = await pki.agencySeal('000.00.21.H62');
     const key = kmsKey('alias/unknown', [seal.certificatePem], client);
-    await expect(key.sign(createHash('sha256').update('x').digest())).rejects.toThrow(/no such key/);
+    const failure = key.sign(createHash('sha256').update('x').digest());
+    await expect(failure).rejects.toThrow(/no such key/);
+    await expect(failure).rejects.toMatchObject({
+      name: 'NotFoundException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, attempts: 1 },
+    });
+  });
+
+  describe('without a client of its own', () => {
+    afterEach(() => {
+      setAwsClientHook(undefined);
+      vi.unstubAllEnvs();
+    });
+
+    it('signs through the platform’s KMS client (configured as the SDK’s), which the client hook sees', async () => {
+      vi.stubEnv('AWS_ENDPOINT_URL_KMS', endpoint);
+      vi.stubEnv('AWS_REGION', 'ap-southeast-1');
+      vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+      const counted = faultInjector({ rate: 0, seed: 1 });
+      setAwsClientHook(counted.hook);
+      const seal = await pki.agencySeal('000.00.21.H62');
+      const before = requests.length;
+      const signature = await kmsKey('alias/seal-000-00-21-H62', [seal.certificatePem]).sign(
+        Buffer.from([0x31, 0x00]),
+      );
+      expect(signature[0]).toBe(0x30); // DER ECDSA-Sig-Value
+      expect(requests.slice(before)).toMatchObject([{ target: 'TrentService.Sign', Message: 'MQA=' }]);
+      expect(counted.stats.requests).toBe(1);
+    });
   });
 });

@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isMissingObject, isPreconditionFailed } from '#shared/files/storage.ts';
 import { isRetryableAwsError } from '#shared/http/problem.ts';
 import { s3Client, setAwsClientHook } from '#shared/platform/aws-clients.ts';
-import { readAll, S3, type S3Middleware, S3ServiceError } from '#shared/platform/s3.ts';
+import { readAll } from '#shared/platform/aws-http.ts';
+import { S3, type S3Middleware, S3ServiceError } from '#shared/platform/s3.ts';
 import { faultInjector } from '#tests/support/fault-injection.ts';
 
 const BUCKET = 'vp-files';
