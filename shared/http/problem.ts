@@ -22,10 +22,19 @@ const RETRYABLE_AWS_ERRORS = new Set([
   'ETIMEDOUT',
 ]);
 
+/**
+ * Whether an AWS error means "try again later": a known throttling, conflict or network error, or
+ * any fault the service itself reports as its own (`$fault: 'server'`, a 5xx answer such as KMS's
+ * KMSInternalException or DependencyTimeoutException), once the SDK's retries are spent.
+ */
 export function isRetryableAwsError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const code = (error as { code?: string }).code;
-  return RETRYABLE_AWS_ERRORS.has(error.name) || (code !== undefined && RETRYABLE_AWS_ERRORS.has(code));
+  const { code, $fault } = error as { code?: string; $fault?: string };
+  return (
+    RETRYABLE_AWS_ERRORS.has(error.name) ||
+    (code !== undefined && RETRYABLE_AWS_ERRORS.has(code)) ||
+    $fault === 'server'
+  );
 }
 
 /** Turns anything thrown into an HttpProblem; returns `unexpected` for errors that are our fault. */

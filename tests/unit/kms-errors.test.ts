@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isRetryableAwsError } from '#shared/http/problem.ts';
+import { isRetryableAwsError, toProblem } from '#shared/http/problem.ts';
 import { kmsClient, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { AwsServiceError, type Middleware } from '#shared/platform/aws-http.ts';
 import { Kms, type KmsSignInput, type KmsSignOutput } from '#shared/platform/kms.ts';
@@ -199,13 +199,15 @@ describe('KMS retries: as the SDK’s standard mode', () => {
     expect(seen).toHaveLength(3);
   });
 
-  it('KMSInternalException (500) throughout: 3 attempts, a server fault', async () => {
+  it('KMSInternalException (500) throughout: 3 attempts, a server fault, which the API answers with 503', async () => {
     const { kms, seen } = await standIn(json(500, { __type: 'KMSInternalException', message: 'internal' }));
     const error = await failure(kms.sign(INPUT));
     expect(error.name).toBe('KMSInternalException');
     expect(error.$fault).toBe('server');
     expect(error.$metadata).toMatchObject({ httpStatusCode: 500, attempts: 3 });
     expect(seen).toHaveLength(3);
+    expect(isRetryableAwsError(error)).toBe(true);
+    expect(toProblem(error).problem.status).toBe(503);
   });
 
   it('a 503 without JSON, then a signature: retried', async () => {
