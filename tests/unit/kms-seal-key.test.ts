@@ -9,10 +9,11 @@ import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { toProblem } from '#shared/http/problem.ts';
 import { setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { Kms } from '#shared/platform/kms.ts';
 import { createSigning } from '#shared/signing/index.ts';
-import { kmsKey } from '#shared/signing/kms-key.ts';
+import { kmsKey, SealKeyMissing } from '#shared/signing/kms-key.ts';
 import { LocalPki } from '#shared/signing/local-pki.ts';
 import { faultInjector } from '#tests/support/fault-injection.ts';
 import { pdfsig, samplePdf, tempDir } from '#tests/support/signing.ts';
@@ -115,16 +116,19 @@ describe('KMS seal key', () => {
     expect((await pdfsig(dir, sealed)).output).toContain('Signature is Valid.');
   });
 
-  it('surfaces a KMS error (unknown key) instead of producing a signature', async () => {
+  it('a key KMS does not know is a 409 saying the agency cannot seal, with the KMS error as its cause', async () => {
     const seal = await pki.agencySeal('000.00.21.H62');
     const key = kmsKey('alias/unknown', [seal.certificatePem], client);
     const failure = key.sign(createHash('sha256').update('x').digest());
-    await expect(failure).rejects.toThrow(/no such key/);
+    await expect(failure).rejects.toBeInstanceOf(SealKeyMissing);
+    await expect(failure).rejects.toThrow(/seal key cannot sign \(KMS NotFoundException\)/);
     await expect(failure).rejects.toMatchObject({
-      name: 'NotFoundException',
-      $fault: 'client',
-      $metadata: { httpStatusCode: 400, attempts: 1 },
+      status: 409,
+      cause: { name: 'NotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 1 } },
     });
+    const { problem, unexpected } = toProblem(await failure.catch((error: unknown) => error));
+    expect(problem.status).toBe(409);
+    expect(unexpected).toBe(false);
   });
 
   describe('without a client of its own', () => {
