@@ -5,13 +5,19 @@
  * it does not (the caller's errors, a malformed answer), and that the test hook of aws-clients.ts
  * and the fault injectors see its calls as `KMSClient.SignCommand`. Nothing leaves the machine.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isRetryableAwsError, toProblem } from '#shared/http/problem.ts';
 import { kmsClient, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { AwsServiceError, type Middleware } from '#shared/platform/aws-http.ts';
 import { Kms, type KmsSignInput, type KmsSignOutput } from '#shared/platform/kms.ts';
+import {
+  closeStandIns,
+  drop,
+  failure as failureOf,
+  type Reply,
+  standInService,
+} from '#tests/support/aws-stand-in.ts';
 import { faultInjector } from '#tests/support/fault-injection.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
@@ -29,37 +35,15 @@ interface Seen {
   readonly body: string;
 }
 
-const servers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((close) => close()));
-});
+afterEach(closeStandIns);
 
-type Reply = (request: IncomingMessage, response: ServerResponse) => void;
-
-/** A stand-in on a free loopback port answering the n-th request with `replies[n]` (the last repeats). */
+/** A KMS stand-in (tests/support/aws-stand-in.ts) and our client of it. */
 async function standIn(...replies: Reply[]) {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      seen.push({
-        target: request.headers['x-amz-target'] as string | undefined,
-        authorization: request.headers.authorization,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      replies[Math.min(seen.length, replies.length) - 1]!(request, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  servers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const { endpoint, seen } = await standInService<Seen>(replies, (request, body) => ({
+    target: request.headers['x-amz-target'] as string | undefined,
+    authorization: request.headers.authorization,
+    body: body.toString('utf8'),
+  }));
   const kms = new Kms({ region: 'ap-southeast-1', credentials: CREDENTIALS, endpoint, maxAttempts: 3 });
   return { kms, seen, endpoint };
 }
@@ -79,17 +63,7 @@ const signed = json(200, {
   Signature: SIGNATURE.toString('base64'),
   SigningAlgorithm: 'ECDSA_SHA_256',
 });
-const drop = (request: IncomingMessage) => request.socket.destroy();
-
-/** The error a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<AwsServiceError & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as AwsServiceError & { code?: string };
-  }
-  throw new Error('expected a failure');
-}
+const failure = (promise: Promise<unknown>) => failureOf<AwsServiceError & { code?: string }>(promise);
 
 describe('KMS Sign: the request and the answer', () => {
   it('sends the input as AWS JSON 1.1, signed, and reads the signature', async () => {

@@ -6,31 +6,26 @@
  * reachable from here, so a signing mistake would otherwise show only in AWS. Both clients hand their
  * requests to a handler that records them and answers as KMS does; nothing is sent.
  *
- * As in s3-signing.test.ts, the SDK's bookkeeping headers, which it signs (`amz-sdk-invocation-id`,
- * a random id; `amz-sdk-request`, the attempt count; `x-amz-user-agent`, the SDK's version), are
- * removed before the SDK signs, so that both signatures cover the same request; `user-agent` (the
- * SDK's version, the OS and Node's) is never signed and is not compared.
+ * As in s3-signing.test.ts, the SDK's bookkeeping headers are removed before it signs, so that both
+ * signatures cover the same request (tests/support/sdk-requests.ts says which and why).
  */
 import { Readable } from 'node:stream';
-import {
-  KMSClient,
-  type ServiceInputTypes,
-  type ServiceOutputTypes,
-  SignCommand,
-  type SigningAlgorithmSpec,
-} from '@aws-sdk/client-kms';
+import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
 import { HttpResponse } from '@smithy/core/protocols';
-import type { FinalizeRequestMiddleware, HttpRequest } from '@smithy/types';
+import type { HttpRequest } from '@smithy/types';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Kms, type KmsSignInput } from '#shared/platform/kms.ts';
+import {
+  bytesOf,
+  dropBookkeepingHeaders,
+  type Sent,
+  SIGNING_DATE,
+  sentRequest,
+  testCredentials,
+} from '#tests/support/sdk-requests.ts';
 
-const NOW = new Date('2026-03-14T09:26:53Z');
-const CREDENTIALS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//session+token=',
-};
+const NOW = SIGNING_DATE;
 
 interface Setup {
   readonly name: string;
@@ -97,45 +92,6 @@ const inputs: fc.Arbitrary<KmsSignInput> = fc.record(
   { requiredKeys: ['KeyId', 'Message', 'SigningAlgorithm'] },
 );
 
-/** The request a client handed to its HTTP handler, as plain data. */
-interface Sent {
-  method: string;
-  protocol: string;
-  hostname: string;
-  port: number | undefined;
-  path: string;
-  query: Record<string, unknown>;
-  headers: Record<string, string>;
-  body: string | undefined;
-}
-
-const plain = (request: HttpRequest): Sent => {
-  const headers = Object.fromEntries(
-    Object.entries(request.headers)
-      .filter(([name]) => name.toLowerCase() !== 'user-agent')
-      .map(([name, value]) => [name.toLowerCase(), value]),
-  );
-  return {
-    method: request.method,
-    protocol: request.protocol,
-    hostname: request.hostname,
-    port: request.port ?? undefined,
-    path: request.path,
-    query: { ...request.query },
-    headers,
-    body: request.body === undefined ? undefined : bytesOf(request.body).toString('base64'),
-  };
-};
-
-/**
- * The bytes of a request body. The SDK's JSON body is a Uint8Array that also answers string methods
- * (and warns when they are used), so its bytes are read through its buffer.
- */
-const bytesOf = (body: unknown): Buffer =>
-  body instanceof Uint8Array
-    ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-    : Buffer.from(String(body));
-
 /** KMS's answer to a Sign request: a signature derived from the request, so that it differs per input. */
 function answer(request: HttpRequest) {
   const input = JSON.parse(bytesOf(request.body).toString('utf8')) as {
@@ -160,48 +116,32 @@ function answer(request: HttpRequest) {
   };
 }
 
-const credentialsOf = (setup: Setup) =>
-  setup.sessionToken ? CREDENTIALS : { ...CREDENTIALS, sessionToken: undefined };
-
 function sdkClient(setup: Setup, sent: Sent[]) {
   const client = new KMSClient({
     region: setup.region,
-    credentials: credentialsOf(setup),
+    credentials: testCredentials(setup.sessionToken),
     ...(setup.endpoint ? { endpoint: setup.endpoint } : {}),
     maxAttempts: 1,
     requestHandler: {
       handle: async (request: HttpRequest) => {
-        sent.push(plain(request));
+        sent.push(sentRequest(request));
         return { response: new HttpResponse(answer(request)) };
       },
     },
   });
-  // The SDK's bookkeeping headers, removed before signing (see the module comment).
-  const dropBookkeepingHeaders: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> =
-    (next) => async (args) => {
-      const headers = (args.request as HttpRequest).headers;
-      delete headers['amz-sdk-invocation-id'];
-      delete headers['amz-sdk-request'];
-      delete headers['x-amz-user-agent'];
-      return next(args);
-    };
-  client.middlewareStack.addRelativeTo(dropBookkeepingHeaders, {
-    name: 'dropBookkeepingHeaders',
-    relation: 'before',
-    toMiddleware: 'httpSigningMiddleware',
-  });
+  dropBookkeepingHeaders(client);
   return client;
 }
 
 function ourClient(setup: Setup, sent: Sent[]) {
   return new Kms({
     region: setup.region,
-    credentials: credentialsOf(setup),
+    credentials: testCredentials(setup.sessionToken),
     ...(setup.endpoint ? { endpoint: setup.endpoint } : {}),
     maxAttempts: 1,
     requestHandler: {
       handle: async (request) => {
-        sent.push(plain(request));
+        sent.push(sentRequest(request));
         return { response: answer(request) };
       },
     },

@@ -5,14 +5,20 @@
  * not, that object bodies stream, that listings are read across pages, and that the test hook's
  * middleware sees every call. Nothing leaves the machine.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isMissingObject, isPreconditionFailed } from '#shared/files/storage.ts';
 import { isRetryableAwsError } from '#shared/http/problem.ts';
 import { s3Client, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { readAll } from '#shared/platform/aws-http.ts';
 import { S3, type S3Middleware, S3ServiceError } from '#shared/platform/s3.ts';
+import {
+  closeStandIns,
+  drop,
+  failure as failureOf,
+  type Reply,
+  standInService,
+} from '#tests/support/aws-stand-in.ts';
 import { faultInjector } from '#tests/support/fault-injection.ts';
 
 const BUCKET = 'vp-files';
@@ -24,33 +30,15 @@ interface Seen {
   readonly authorization: string | undefined;
 }
 
-const servers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((close) => close()));
-});
+afterEach(closeStandIns);
 
-type Reply = (request: IncomingMessage, response: ServerResponse, attempt: number) => void;
-
-/** A stand-in on a free loopback port answering the n-th request with `replies[n]` (the last repeats). */
+/** An S3 stand-in (tests/support/aws-stand-in.ts) and our client of it. */
 async function standIn(...replies: Reply[]) {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      seen.push({ method: request.method, url: request.url, authorization: request.headers.authorization });
-      const reply = replies[Math.min(seen.length, replies.length) - 1]!;
-      reply(request, response, seen.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  servers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  const { endpoint, seen } = await standInService<Seen>(replies, (request) => ({
+    method: request.method,
+    url: request.url,
+    authorization: request.headers.authorization,
+  }));
   const s3 = new S3({
     region: 'ap-southeast-1',
     credentials: CREDENTIALS,
@@ -78,17 +66,7 @@ const ok =
     response.writeHead(200, headers);
     response.end(body);
   };
-const drop = (request: IncomingMessage) => request.socket.destroy();
-
-/** The error a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<S3ServiceError & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as S3ServiceError & { code?: string };
-  }
-  throw new Error('expected a failure');
-}
+const failure = (promise: Promise<unknown>) => failureOf<S3ServiceError & { code?: string }>(promise);
 
 describe('S3 errors: named by their S3 Code, with the HTTP status', () => {
   it('GET of a missing key: NoSuchKey from the XML body, not retried', async () => {

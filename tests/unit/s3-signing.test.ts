@@ -5,9 +5,8 @@
  * the same operation. Local S3 (s3rver) checks no signature, so a signing mistake would otherwise
  * show only in AWS. Both clients hand their requests to a handler that records them; nothing is sent.
  *
- * The SDK adds bookkeeping headers that it signs (`amz-sdk-invocation-id`, `amz-sdk-request`,
- * `x-amz-user-agent`, a random id among them); they are removed before the SDK signs, as its
- * presigner does, so that both signatures cover the same request. `user-agent` is never signed.
+ * The SDK's bookkeeping headers are removed before it signs, as its presigner does, so that both
+ * signatures cover the same request (tests/support/sdk-requests.ts says which and why).
  */
 import { Readable } from 'node:stream';
 import {
@@ -19,21 +18,20 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
-  type ServiceInputTypes,
-  type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { HttpRequest } from '@smithy/core/protocols';
-import type { FinalizeRequestMiddleware } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { S3 } from '#shared/platform/s3.ts';
+import {
+  dropBookkeepingHeaders,
+  type Sent,
+  SIGNING_DATE,
+  sentRequest,
+  testCredentials,
+} from '#tests/support/sdk-requests.ts';
 
-const NOW = new Date('2026-03-14T09:26:53Z');
-const CREDENTIALS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//session+token=',
-};
+const NOW = SIGNING_DATE;
 
 const KEYS = [
   'incoming/84/2026/03/14/0b7e6c5e-3f0a-4d7e-9b8a-2f1f6b1c9d00',
@@ -106,37 +104,6 @@ const SETUPS: Setup[] = [
   },
 ];
 
-/** The request a client handed to its HTTP handler, as plain data. */
-interface Sent {
-  method: string;
-  protocol: string;
-  hostname: string;
-  port: number | undefined;
-  path: string;
-  query: Record<string, unknown>;
-  headers: Record<string, string>;
-  body: string | undefined;
-}
-
-const plain = (request: HttpRequest): Sent => {
-  const headers = Object.fromEntries(
-    Object.entries(request.headers)
-      .filter(([name]) => name.toLowerCase() !== 'user-agent')
-      .map(([name, value]) => [name.toLowerCase(), value]),
-  );
-  const body = request.body as Uint8Array | string | undefined;
-  return {
-    method: request.method,
-    protocol: request.protocol,
-    hostname: request.hostname,
-    port: request.port ?? undefined,
-    path: request.path,
-    query: { ...request.query },
-    headers,
-    body: body === undefined ? undefined : Buffer.from(body).toString('base64'),
-  };
-};
-
 class Stop extends Error {
   override name = 'Stop';
 }
@@ -144,44 +111,31 @@ class Stop extends Error {
 function sdkClient(setup: Setup, sent: Sent[]) {
   const client = new S3Client({
     region: setup.region,
-    credentials: setup.sessionToken ? CREDENTIALS : { ...CREDENTIALS, sessionToken: undefined },
+    credentials: testCredentials(setup.sessionToken),
     ...(setup.endpoint ? { endpoint: setup.endpoint } : {}),
     forcePathStyle: setup.forcePathStyle ?? false,
     maxAttempts: 1,
     requestHandler: {
       handle: async (request: HttpRequest) => {
-        sent.push(plain(request));
+        sent.push(sentRequest(request));
         throw new Stop('recorded');
       },
     },
   });
-  // The SDK's bookkeeping headers, removed before signing (as its presigner does).
-  const dropBookkeepingHeaders: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> =
-    (next) => async (args) => {
-      const headers = (args.request as HttpRequest).headers;
-      delete headers['amz-sdk-invocation-id'];
-      delete headers['amz-sdk-request'];
-      delete headers['x-amz-user-agent'];
-      return next(args);
-    };
-  client.middlewareStack.addRelativeTo(dropBookkeepingHeaders, {
-    name: 'dropBookkeepingHeaders',
-    relation: 'before',
-    toMiddleware: 'httpSigningMiddleware',
-  });
+  dropBookkeepingHeaders(client);
   return client;
 }
 
 function ourClient(setup: Setup, sent: Sent[]) {
   return new S3({
     region: setup.region,
-    credentials: setup.sessionToken ? CREDENTIALS : { ...CREDENTIALS, sessionToken: undefined },
+    credentials: testCredentials(setup.sessionToken),
     ...(setup.endpoint ? { endpoint: setup.endpoint } : {}),
     forcePathStyle: setup.forcePathStyle ?? false,
     maxAttempts: 1,
     requestHandler: {
       handle: async (request) => {
-        sent.push(plain(request));
+        sent.push(sentRequest(request));
         return {
           response: { statusCode: 200, headers: {}, body: Readable.from([Buffer.from('<R></R>')]) },
         };
