@@ -11,7 +11,18 @@
  */
 import { X509Certificate as NodeCertificate, verify as verifySignature } from 'node:crypto';
 import { CmsError, OID, sha256 } from './cms.ts';
-import { children, contentOf, DerError, encoded, oidOf, readBer, TAG, type Tlv, timeOf } from './der.ts';
+import {
+  children,
+  contentOf,
+  DerError,
+  encoded,
+  oidOf,
+  readBer,
+  readTlv,
+  TAG,
+  type Tlv,
+  timeOf,
+} from './der.ts';
 import { certificateFields } from './x509.ts';
 
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean =>
@@ -133,7 +144,7 @@ function parse(der: Uint8Array): ParsedSignature {
       }
       return (
         equalBytes(
-          contentOf(fieldsOf.serialNumber, readBer(fieldsOf.serialNumber)),
+          contentOf(fieldsOf.serialNumber, readTlv(fieldsOf.serialNumber)),
           contentOf(der, serial!),
         ) && equalBytes(fieldsOf.issuer, encoded(der, issuer!))
       );

@@ -101,7 +101,7 @@ const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin
  * UTF-8), BMPString (UTF-16BE), UniversalString (UTF-32BE), PrintableString, TeletexString and
  * IA5String byte by byte (latin1); any other type as the hex of its whole encoding.
  */
-function valueText(der: Uint8Array, value: ReturnType<typeof readTlv>): string {
+function valueText(der: Uint8Array, value: Tlv): string {
   const content = contentOf(der, value);
   switch (value.tag) {
     case TAG.utf8String:
