@@ -16,7 +16,7 @@
  *   the bus twice, and the consumers (national-portal sync) apply each once.
  *
  * Fault rate: FAULT_RATE (default 0.2; transactions also meet a conflict one time in two), lost
- * answers: LOST_RATE (default 0.25, with at most 4 writes in a row keeping their answers, so that every
+ * answers: LOST_RATE (default 0.25, with at most 2 writes in a row keeping their answers, so that every
  * seed loses some); sequence: FAULT_SEED (default: random, printed in the suite's name).
  */
 import { randomInt } from 'node:crypto';
@@ -267,7 +267,7 @@ describe(`under lost answers (rate ${LOST_RATE}, seed ${SEED})`, () => {
     seed: SEED,
     commands: ['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand'],
     // A floor under the seeded sequence: the scenario's few dozen writes lose answers under any seed.
-    maxGap: 4,
+    maxGap: 2,
   });
   // The first PutEvents answers are lost for sure (then none): the publisher sends those events again.
   const lostEvents = lostAnswerInjector({ rate: 1, limit: 2, seed: SEED, commands: ['PutEventsCommand'] });
