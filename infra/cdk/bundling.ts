@@ -25,9 +25,6 @@ export const LAMBDA_CREDENTIALS_MODULE = './shared/platform/lambda-credentials.t
 export const LAMBDA_ALIASES = {
   // Lambda gives credentials in the environment: the SDK's full default chain is not bundled.
   '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_MODULE,
-  // pdf-lib's core (shared/signing/pdf-core.ts) needs only the standard fonts' names, and deflate.
-  '@pdf-lib/standard-fonts': './shared/platform/pdf-lib-standard-fonts.ts',
-  pako: './shared/platform/pdf-lib-pako.ts',
 } as const;
 
 export const LAMBDA_BUNDLING = {

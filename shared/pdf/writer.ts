@@ -6,8 +6,8 @@
  * table, Flate-compressed streams; the same input gives the same bytes.
  *
  * Text is encoded as glyph ids (Identity-H) with a ToUnicode map, so viewers and `pdftotext` read it
- * back as Unicode. Reading or changing PDFs from elsewhere is not this file's job (pdf-lib does it, in
- * shared/signing/pades.ts).
+ * back as Unicode. Reading or changing PDFs from elsewhere is not this file's job (./reader.ts reads them,
+ * shared/signing/pades.ts changes them).
  *
  * Written here rather than with pdf-lib + fontkit, which weigh 1.3 MB minified together (issue 10's
  * budget is 500 KB a function) for what these documents use: text, lines, one font program.

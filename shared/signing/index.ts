@@ -10,7 +10,7 @@
  * - SIGNING_PROVIDER=<name>: a vendor's provider registered with `registerSealKeyProvider`.
  *
  * A function that only seals imports ./sealing.ts instead: this module brings the verifier and
- * pdf-lib's core (to read PDFs).
+ * the PDF reader (shared/pdf/reader.ts).
  */
 
 import { now } from '../platform/clock.ts';

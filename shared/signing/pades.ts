@@ -4,28 +4,28 @@
  * dictionary, its widget, the changed page and catalog, an xref section and a trailer with /Prev.
  * So every earlier signature (whose ByteRange covers an earlier revision) stays valid.
  *
- * pdf-lib only reads the document (catalog, page, AcroForm) and serialises the few objects this
- * update adds or changes; it never rewrites the file (its `save` would, and break earlier signatures).
+ * The document is read with our own reader (shared/pdf/reader.ts: catalog, page, AcroForm), and only
+ * the few objects this update adds or changes are serialised (shared/pdf/objects.ts); the file is
+ * never rewritten (that would break earlier signatures).
  *
  * Two steps, so the signature value can be made elsewhere (two-phase signing):
  * `preparePdf` → the PDF with a zero-filled /Contents and the ByteRange digest;
  * `embedCms` → the same bytes with the CMS in /Contents.
  */
+import {
+  PdfDict,
+  PdfName,
+  type PdfObject,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  serialize,
+  serializeIndirect,
+} from '../pdf/objects.ts';
+import { pagesOf, pageWidth } from '../pdf/pages.ts';
+import { type PdfFile, PdfReadError, readPdf } from '../pdf/reader.ts';
 import { escapeLiteral, latin1, parsePdfDate } from '../pdf/syntax.ts';
 import { derLength } from './cms.ts';
-import {
-  PDFArray,
-  PDFDict,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  type PDFObject,
-  PDFRef,
-  PDFString,
-  pagesOf,
-  pageWidth,
-  parsePdf,
-} from './pdf-core.ts';
 import {
   PdfSignatureError,
   placeholderOf,
@@ -71,108 +71,118 @@ export function foldToAscii(text: string): string {
     .replace(/[^\x20-\x7e]/g, '?');
 }
 
-function serialize(ref: PDFRef, object: PDFObject): Uint8Array {
-  const body = new Uint8Array(object.sizeInBytes());
-  object.copyBytesInto(body, 0);
-  return Buffer.concat([
-    Buffer.from(`${ref.objectNumber} ${ref.generationNumber} obj\n`, 'latin1'),
-    body,
-    Buffer.from('\nendobj\n', 'latin1'),
-  ]);
-}
-
 /** Adds an empty signature field, the signature dictionary with a zero /Contents, and computes the digest. */
 export async function preparePdf(original: Uint8Array, options: PrepareOptions): Promise<PreparedPdf> {
-  let context: Awaited<ReturnType<typeof parsePdf>>;
   try {
-    context = await parsePdf(original);
+    return prepare(original, options);
   } catch (error) {
-    throw new PdfSignatureError(
-      `The file is not a PDF this service can sign (${error instanceof Error ? error.message : 'unreadable'})`,
-    );
+    if (!(error instanceof PdfReadError)) throw error;
+    throw new PdfSignatureError(`The file is not a PDF this service can sign (${error.message})`);
   }
+}
+
+/** The object a reference (or a direct object) stands for, if it is a dictionary. */
+function dictOf(document: PdfFile, object: PdfObject | undefined, what: string): PdfDict {
+  const found = document.lookup(object);
+  if (!(found instanceof PdfDict)) throw new PdfSignatureError(`The PDF's ${what} is not a dictionary`);
+  return found;
+}
+
+function arrayOf(document: PdfFile, object: PdfObject | undefined, what: string): PdfObject[] {
+  const found = document.lookup(object);
+  if (!Array.isArray(found)) throw new PdfSignatureError(`The PDF's ${what} is not an array`);
+  return found;
+}
+
+function prepare(original: Uint8Array, options: PrepareOptions): PreparedPdf {
+  const document = readPdf(original);
   const prev = lastStartXref(original);
-  // New objects are numbered from the last trailer's /Size on: pdf-lib does not count objects it
-  // drops on load (the xref stream itself), and reusing such a number would shadow it.
-  const sizeMatch = /\/Size\s+(\d+)/.exec(
-    latin1(original.subarray(prev, Math.min(original.length, prev + 4096))),
-  );
-  context.largestObjectNumber = Math.max(context.largestObjectNumber, Number(sizeMatch?.[1] ?? 0) - 1);
-  const originalLargest = context.largestObjectNumber;
-  const trailer = context.trailerInfo;
-  if (trailer.Encrypt) throw new PdfSignatureError('Encrypted PDFs cannot be signed here');
-  const catalogRef = trailer.Root;
-  if (!(catalogRef instanceof PDFRef)) throw new PdfSignatureError('The PDF has no catalog reference');
-  const catalog = context.lookup(catalogRef);
-  if (!(catalog instanceof PDFDict)) throw new PdfSignatureError('The PDF has no catalog');
-  const pages = pagesOf(context, catalog);
+  const trailer = document.trailer;
+  if (trailer.get('Encrypt') !== undefined)
+    throw new PdfSignatureError('Encrypted PDFs cannot be signed here');
+  const catalogRef = trailer.get('Root');
+  if (!(catalogRef instanceof PdfRef)) throw new PdfSignatureError('The PDF has no catalog reference');
+  const catalog = dictOf(document, catalogRef, 'catalog');
+  const pages = pagesOf(document, catalog);
   if (pages.length === 0) throw new PdfSignatureError('The PDF has no pages');
   const pageIndex = options.stamp?.page ?? pages.length - 1;
   const page = pages[pageIndex];
   if (!page) throw new PdfSignatureError(`The PDF has no page ${pageIndex + 1}`);
 
-  const changed = new Map<string, [PDFRef, PDFObject]>();
-  const touch = (ref: PDFRef) => changed.set(ref.tag, [ref, context.lookup(ref)!]);
+  // New objects are numbered from the last trailer's /Size on (or past any number in use).
+  let nextNumber = document.size;
+  const added = new Map<number, [PdfRef, PdfObject]>();
+  const register = (object: PdfObject): PdfRef => {
+    const ref = new PdfRef(nextNumber++, 0);
+    added.set(ref.num, [ref, object]);
+    return ref;
+  };
+  // Changed objects are written again whole, under their own numbers.
+  const touch = (ref: PdfRef) => added.set(ref.num, [ref, document.lookup(ref) ?? null]);
   touch(catalogRef);
   touch(page.ref);
 
   // AcroForm (inline in the catalog or an indirect object) with SigFlags 3 and the new field.
-  let acroForm: PDFDict;
-  const acroFormEntry = catalog.get(PDFName.of('AcroForm'));
-  if (acroFormEntry instanceof PDFRef) {
-    acroForm = context.lookup(acroFormEntry, PDFDict);
+  let acroForm: PdfDict;
+  const acroFormEntry = catalog.get('AcroForm');
+  if (acroFormEntry instanceof PdfRef) {
+    acroForm = dictOf(document, acroFormEntry, 'AcroForm');
     touch(acroFormEntry);
-  } else if (acroFormEntry instanceof PDFDict) {
+  } else if (acroFormEntry instanceof PdfDict) {
     acroForm = acroFormEntry;
   } else {
-    acroForm = context.obj({});
-    catalog.set(PDFName.of('AcroForm'), acroForm);
+    acroForm = new PdfDict();
+    catalog.set('AcroForm', acroForm);
   }
-  acroForm.set(PDFName.of('SigFlags'), PDFNumber.of(3));
-  let fields: PDFArray;
-  const fieldsEntry = acroForm.get(PDFName.of('Fields'));
-  if (fieldsEntry instanceof PDFRef) {
-    fields = context.lookup(fieldsEntry, PDFArray);
+  acroForm.set('SigFlags', 3);
+  let fields: PdfObject[];
+  const fieldsEntry = acroForm.get('Fields');
+  if (fieldsEntry instanceof PdfRef) {
+    fields = arrayOf(document, fieldsEntry, 'AcroForm /Fields');
     touch(fieldsEntry);
-  } else if (fieldsEntry instanceof PDFArray) {
+  } else if (Array.isArray(fieldsEntry)) {
     fields = fieldsEntry;
   } else {
-    fields = context.obj([]);
-    acroForm.set(PDFName.of('Fields'), fields);
+    fields = [];
+    acroForm.set('Fields', fields);
   }
   const existingNames = new Set(
     fields
-      .asArray()
-      .map((field) => context.lookup(field))
-      .filter((field): field is PDFDict => field instanceof PDFDict)
-      .map((field) => field.get(PDFName.of('T')))
-      .map((name) => (name instanceof PDFString || name instanceof PDFHexString ? name.decodeText() : '')),
+      .map((field) => document.lookup(field))
+      .filter((field) => field instanceof PdfDict)
+      .map((field) => field.get('T'))
+      .map((name) => (name instanceof PdfString ? name.text() : '')),
   );
   let fieldName = options.fieldName ?? `Signature${existingNames.size + 1}`;
   for (let n = existingNames.size + 2; existingNames.has(fieldName); n++) fieldName = `Signature${n}`;
 
-  const sigRef = context.nextRef();
-  const widgetRef = context.nextRef();
-  let rect: readonly [number, number, number, number] = [0, 0, 0, 0];
-  const widget = context.obj({
-    Type: 'Annot',
-    Subtype: 'Widget',
-    FT: 'Sig',
-    T: PDFString.of(fieldName),
+  const sigRef = new PdfRef(nextNumber++, 0);
+  const widget = PdfDict.of({
+    Type: new PdfName('Annot'),
+    Subtype: new PdfName('Widget'),
+    FT: new PdfName('Sig'),
+    T: PdfString.of(fieldName),
     V: sigRef,
     P: page.ref,
     F: 132,
   });
+  const widgetRef = register(widget);
+  let rect: readonly [number, number, number, number] = [0, 0, 0, 0];
   if (options.stamp) {
-    const width = pageWidth(context, page.node);
+    const width = pageWidth(document, page.node);
     const lines = options.stamp.lines.map(foldToAscii);
     const fontSize = 8;
     const boxWidth = Math.max(120, ...lines.map((line) => line.length * fontSize * 0.5 + 8));
     const boxHeight = lines.length * (fontSize + 2) + 8;
     rect = options.stamp.rect ?? [width - boxWidth - 36, 36, boxWidth, boxHeight];
     const [, , w, h] = rect;
-    const font = context.register(
-      context.obj({ Type: 'Font', Subtype: 'Type1', BaseFont: 'Helvetica', Encoding: 'WinAnsiEncoding' }),
+    const font = register(
+      PdfDict.of({
+        Type: new PdfName('Font'),
+        Subtype: new PdfName('Type1'),
+        BaseFont: new PdfName('Helvetica'),
+        Encoding: new PdfName('WinAnsiEncoding'),
+      }),
     );
     const text = lines
       .map(
@@ -181,46 +191,48 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
       )
       .join('\n');
     const content = `q 0.8 0 0 RG 1 w 0.5 0.5 ${w - 1} ${h - 1} re S Q\nBT 0.8 0 0 rg /F1 ${fontSize} Tf\n${text}\nET`;
-    const appearance = context.register(
-      context.stream(content, {
-        Type: 'XObject',
-        Subtype: 'Form',
-        BBox: [0, 0, w, h],
-        Resources: { Font: { F1: font } },
-      }),
+    const appearance = register(
+      new PdfStream(
+        PdfDict.of({
+          Type: new PdfName('XObject'),
+          Subtype: new PdfName('Form'),
+          BBox: [0, 0, w, h],
+          Resources: PdfDict.of({ Font: PdfDict.of({ F1: font }) }),
+        }),
+        Buffer.from(content, 'latin1'),
+      ),
     );
-    widget.set(PDFName.of('AP'), context.obj({ N: appearance }));
+    widget.set('AP', PdfDict.of({ N: appearance }));
   }
-  widget.set(PDFName.of('Rect'), context.obj([rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3]]));
-  context.assign(widgetRef, widget);
+  widget.set('Rect', [rect[0], rect[1], rect[0] + rect[2], rect[1] + rect[3]]);
   fields.push(widgetRef);
 
-  const annots = page.node.get(PDFName.of('Annots'));
-  if (annots instanceof PDFRef) {
-    context.lookup(annots, PDFArray).push(widgetRef);
+  const annots = page.node.get('Annots');
+  if (annots instanceof PdfRef) {
+    arrayOf(document, annots, 'page /Annots').push(widgetRef);
     touch(annots);
-  } else if (annots instanceof PDFArray) {
+  } else if (Array.isArray(annots)) {
     annots.push(widgetRef);
   } else {
-    page.node.set(PDFName.of('Annots'), context.obj([widgetRef]));
+    page.node.set('Annots', [widgetRef]);
   }
 
-  const sigDictionary = `${sigRef.objectNumber} 0 obj\n${signatureDictionary(options)}\nendobj\n`;
-
-  // The new objects: everything numbered after the original's largest object, plus the changed ones.
-  const added: [PDFRef, Uint8Array][] = [];
-  for (const [ref, object] of context.enumerateIndirectObjects()) {
-    if (changed.has(ref.tag) || ref.objectNumber > originalLargest) added.push([ref, serialize(ref, object)]);
-  }
-  added.push([sigRef, Buffer.from(sigDictionary, 'latin1')]);
-  added.sort((a, b) => a[0].objectNumber - b[0].objectNumber);
+  const written: [PdfRef, Uint8Array][] = [...added.values()].map(([ref, object]) => [
+    ref,
+    serializeIndirect(ref, object),
+  ]);
+  written.push([
+    sigRef,
+    Buffer.from(`${sigRef.num} 0 obj\n${signatureDictionary(options)}\nendobj\n`, 'latin1'),
+  ]);
+  written.sort((a, b) => a[0].num - b[0].num);
 
   const head = original[original.length - 1] === 0x0a ? new Uint8Array(0) : Buffer.from('\n', 'latin1');
   const chunks: Uint8Array[] = [original, head];
   let offset = original.length + head.length;
   const offsets = new Map<number, [number, number]>();
-  for (const [ref, bytes] of added) {
-    offsets.set(ref.objectNumber, [offset, ref.generationNumber]);
+  for (const [ref, bytes] of written) {
+    offsets.set(ref.num, [offset, ref.gen]);
     chunks.push(bytes);
     offset += bytes.length;
   }
@@ -237,15 +249,16 @@ export async function preparePdf(original: Uint8Array, options: PrepareOptions):
     }
     i = j + 1;
   }
-  const size = Math.max(context.largestObjectNumber, ...numbers) + 1;
-  const trailerEntries = [`/Size ${size}`, `/Root ${catalogRef.toString()}`, `/Prev ${prev}`];
-  if (trailer.Info) trailerEntries.push(`/Info ${trailer.Info.toString()}`);
-  if (trailer.ID) trailerEntries.push(`/ID ${trailer.ID.toString()}`);
+  const trailerEntries = [`/Size ${nextNumber}`, `/Root ${catalogRef}`, `/Prev ${prev}`];
+  for (const key of ['Info', 'ID']) {
+    const value = trailer.get(key);
+    if (value !== undefined) trailerEntries.push(`/${key} ${serialize(value)}`);
+  }
   xref += `trailer\n<< ${trailerEntries.join(' ')} >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
   chunks.push(Buffer.from(xref, 'latin1'));
   const pdf = new Uint8Array(Buffer.concat(chunks));
 
-  return { pdf, ...placeholderOf(pdf, offsets.get(sigRef.objectNumber)![0]) };
+  return { pdf, ...placeholderOf(pdf, offsets.get(sigRef.num)![0]) };
 }
 
 export interface FoundSignature {

@@ -3,7 +3,7 @@
  * /Contents and ByteRange, the digest of the bytes it covers, and writing the CMS in (finding the
  * signatures of a file is in ./pades.ts), and signing a placeholder with a seal key. No PDF
  * parsing, so both writers use it: ./pades.ts (an incremental update of
- * any PDF, read with pdf-lib) and shared/pdf/writer.ts (a PDF the platform writes, with the field
+ * any PDF, read with shared/pdf/reader.ts) and shared/pdf/writer.ts (a PDF the platform writes, with the field
  * already in it: payment receipts).
  */
 import { createHash } from 'node:crypto';

@@ -1,6 +1,6 @@
 /**
  * Server-side signing with a seal key (the agency seal, con dấu): a PAdES-B signature added to any
- * PDF as an incremental update (read with pdf-lib's core, ./pades.ts), and a CAdES-B detached
+ * PDF as an incremental update (read with shared/pdf/reader.ts, ./pades.ts), and a CAdES-B detached
  * signature for any other file. A PDF the platform writes itself carries its signature field from
  * the start and is signed with `signPlaceholder` (./pdf-signature.ts) without any PDF library
  * (payment receipts). The key is anything

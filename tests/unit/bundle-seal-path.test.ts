@@ -38,9 +38,15 @@ const NOT_ON_THE_SEAL_PATH = [
   /^shared\/signing\/(verify|cms-verify|crl|certificates|index)\.ts$/,
   // The PDF reader and the font library.
   /node_modules\/(pdf-lib|@pdf-lib)\//,
-  /^shared\/signing\/(pades|pdf-core|seal)\.ts$/,
+  /^shared\/signing\/(pades|seal)\.ts$/,
+  /^shared\/pdf\/(reader|pages)\.ts$/,
 ];
 const LOCAL_PKI = /^shared\/signing\/local-(pki|provider)\.ts$/;
+/**
+ * In no deployed function: pdf-lib (its core was 135 KB minified in each function that signed) and
+ * what it brings; PDFs are read with shared/pdf/reader.ts. Kept for tests as the reader's oracle.
+ */
+const PDF_LIBRARIES = [/node_modules\/(pdf-lib|@pdf-lib|pako)\//];
 /** Test oracles and local tooling only (devDependencies). */
 const SDK_CLIENTS_REPLACED = [/node_modules\/@aws-sdk\/(client-s3|client-kms|s3-request-presigner)\//];
 
@@ -118,6 +124,15 @@ describe('the seal path', () => {
         ASN1_LIBRARIES,
       ).length,
     ).toBeGreaterThan(0);
+  });
+
+  it('no deployed function reaches pdf-lib, @pdf-lib/* or pako; the signing functions read PDFs with ours', async () => {
+    const metafile = await deployedGraph();
+    expect(offenders(metafile, entries, [/^shared\/pdf\/reader\.ts$/]).length).toBeGreaterThan(0);
+    expect(offenders(metafile, entries, PDF_LIBRARIES)).toEqual([]);
+    // The pattern finds pdf-lib where it is: the test oracle.
+    const oracle = 'tests/support/pdf-oracle.ts';
+    expect(offenders(await importGraph([oracle]), [oracle], PDF_LIBRARIES).length).toBeGreaterThan(0);
   });
 
   it('no deployed function reaches @aws-sdk/client-s3, its presigner or @aws-sdk/client-kms', async () => {
