@@ -43,6 +43,8 @@ export interface PdfFile {
   readonly trailer: PdfDict;
   /** The first object number no section uses (at least the trailer's /Size). */
   readonly size: number;
+  /** Whether the file had to be scanned for objects (its cross-reference missing, broken or wrong). */
+  readonly rebuilt: boolean;
   /** The object a reference points to (null for a free or missing one); any other object as it is. */
   lookup(object: PdfObject | undefined): PdfObject | undefined;
   /** Every object number in use. */
@@ -257,11 +259,13 @@ class Reader implements PdfFile {
   readonly text: string;
   trailer = new PdfDict();
   size = 0;
+  rebuilt = false;
   private readonly entries = new Map<number, Entry>();
   private readonly cache = new Map<number, PdfObject>();
   private readonly loading = new Set<number>();
   private readonly objectStreams = new Map<number, { text: string; offsets: [number, number][] }>();
   private scanned: Map<number, Entry> | undefined;
+  private byOffset: [number, number][] | undefined;
   private inflated = 0;
   /** Whether the cross-reference is complete: only then are looked-up objects cached. */
   private ready = false;
@@ -490,6 +494,7 @@ class Reader implements PdfFile {
     const parsed = this.parseIndirect(entry.offset);
     if (parsed && parsed[0] === num) return parsed[2];
     // The table points elsewhere: where the object is defined in the file, if anywhere.
+    this.rebuilt = true;
     const found = this.scan().get(num);
     return found?.type === 1 && found.offset !== entry.offset ? this.load(num, found) : null;
   }
@@ -546,6 +551,7 @@ class Reader implements PdfFile {
   }
 
   private readByScanning(): void {
+    this.rebuilt = true;
     this.entries.clear();
     this.cache.clear();
     this.objectStreams.clear();
@@ -593,14 +599,22 @@ class Reader implements PdfFile {
     return [...this.text.matchAll(pattern)].map((match) => match.index);
   }
 
-  /** The number of the scanned object defined last before `at`. */
+  /** The number of the scanned object defined last before `at` (a binary search of their offsets). */
   private enclosingObject(at: number): number | undefined {
-    let best: [number, number] | undefined;
-    for (const [num, entry] of this.scan()) {
-      if (entry.type === 1 && entry.offset < at && (!best || entry.offset > best[1]))
-        best = [num, entry.offset];
+    this.byOffset ??= [...this.scan()]
+      .flatMap(([num, entry]) => (entry.type === 1 ? [[entry.offset, num] as [number, number]] : []))
+      .sort((a, b) => a[0] - b[0]);
+    let [low, high] = [0, this.byOffset.length - 1];
+    let found: number | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const [offset, num] = this.byOffset[middle]!;
+      if (offset < at) {
+        found = num;
+        low = middle + 1;
+      } else high = middle - 1;
     }
-    return best?.[0];
+    return found;
   }
 
   objectNumbers(): number[] {

@@ -98,8 +98,10 @@ function prepare(original: Uint8Array, options: PrepareOptions): PreparedPdf {
   const document = readPdf(original);
   const prev = lastStartXref(original);
   const trailer = document.trailer;
-  if (trailer.get('Encrypt') !== undefined)
+  const encrypt = trailer.get('Encrypt');
+  if (encrypt !== undefined && encrypt !== null) {
     throw new PdfSignatureError('Encrypted PDFs cannot be signed here');
+  }
   const catalogRef = trailer.get('Root');
   if (!(catalogRef instanceof PdfRef)) throw new PdfSignatureError('The PDF has no catalog reference');
   const catalog = dictOf(document, catalogRef, 'catalog');
