@@ -208,8 +208,14 @@ export async function treePdf(options: { useObjectStreams: boolean; form: FormSh
 export interface AssembleOptions {
   /** The objects by number (bodies in PDF syntax; a stream's dictionary is written without /Length). */
   readonly objects: Readonly<Record<number, string | { dict: string; data: Uint8Array }>>;
-  /** Numbers to put in one object stream. */
+  /** Numbers to put in object streams. */
   readonly compressed?: readonly number[];
+  /** How many object streams they are spread over (pdfTeX writes several); 1 by default. */
+  readonly objectStreams?: number;
+  /** The cross-reference stream's rows through PNG predictors (each row another); true by default. */
+  readonly predictor?: boolean;
+  /** A hybrid file's table leaves the compressed objects out (Word does), not free. */
+  readonly hybridGaps?: boolean;
   /** How the cross-reference is written. */
   readonly xref: 'table' | 'stream' | 'hybrid';
   /** Trailer entries besides /Size and /Prev (e.g. `/Root 1 0 R`). */
@@ -269,11 +275,14 @@ export function assemblePdf(options: AssembleOptions): Uint8Array {
     if (compressed.has(num)) continue;
     write(num, typeof body === 'string' ? body : stream(body.dict, body.data));
   }
-  if (compressed.size > 0) {
+  const groups = options.objectStreams ?? 1;
+  for (let group = 0; group < groups; group++) {
+    const members = [...compressed].filter((_, i) => i % groups === group);
+    if (members.length === 0) continue;
     const streamNum = next++;
     let header = '';
     let data = '';
-    [...compressed].forEach((num, index) => {
+    members.forEach((num, index) => {
       header += `${num} ${data.length} `;
       data += `${options.objects[num] as string}\n`;
       inStream.set(num, [streamNum, index]);
@@ -281,7 +290,7 @@ export function assemblePdf(options: AssembleOptions): Uint8Array {
     const body = deflateSync(Buffer.from(header + data, 'latin1'));
     write(
       streamNum,
-      stream(`/Type /ObjStm /N ${compressed.size} /First ${header.length} /Filter /FlateDecode`, body),
+      stream(`/Type /ObjStm /N ${members.length} /First ${header.length} /Filter /FlateDecode`, body),
     );
   }
   const prev = options.previous
@@ -305,13 +314,10 @@ export function assemblePdf(options: AssembleOptions): Uint8Array {
       const [type, a, b] = entries.get(n)!;
       rows.push([type!, (a! >> 16) & 0xff, (a! >> 8) & 0xff, a! & 0xff, b! & 0xff]);
     }
-    // PNG Up predictor (12): each row the difference with the row above, after a filter byte 2.
-    const predicted = rows.flatMap((row, r) => [
-      2,
-      ...row.map((value, i) => (value - (r > 0 ? rows[r - 1]![i]! : 0)) & 0xff),
-    ]);
-    const data = deflateSync(Uint8Array.from(predicted));
-    const dict = `/Type /XRef /W [1 3 1] /Index [${index.join(' ')}] /Size ${Math.max(next, ...sorted.map((n) => n + 1))} /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 5 >> ${extra}`;
+    const predictor = options.predictor ?? true;
+    const data = deflateSync(Uint8Array.from(predictor ? pngRows(rows) : rows.flat()));
+    const parms = predictor ? '/DecodeParms << /Predictor 12 /Columns 5 >>' : '';
+    const dict = `/Type /XRef /W [1 3 1] /Index [${index.join(' ')}] /Size ${Math.max(next, ...sorted.map((n) => n + 1))} /Filter /FlateDecode ${parms} ${extra}`;
     const body = Buffer.concat([
       Buffer.from(`<< ${dict} /Length ${data.length} >>\nstream\n`),
       data,
@@ -329,7 +335,7 @@ export function assemblePdf(options: AssembleOptions): Uint8Array {
     startxref = offset;
     const all = new Map<number, string>();
     for (const [n, o] of plain) all.set(n, `${String(o).padStart(10, '0')} 00000 n\r\n`);
-    for (const n of inStream.keys()) all.set(n, '0000000000 00001 f\r\n');
+    if (!options.hybridGaps) for (const n of inStream.keys()) all.set(n, '0000000000 00001 f\r\n');
     if (!options.previous) all.set(0, '0000000000 65535 f\r\n');
     let table = 'xref\n';
     const sorted = [...all.keys()].sort((a, b) => a - b);
@@ -349,6 +355,31 @@ export function assemblePdf(options: AssembleOptions): Uint8Array {
   }
   chunks.push(Buffer.from(`startxref\n${startxref}\n%%EOF\n`));
   return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Rows of bytes through the PNG filters (§7.4.4.4), row r through filter r % 5: None, Sub, Up, Average, Paeth. */
+function pngRows(rows: readonly number[][]): number[] {
+  return rows.flatMap((row, r) => {
+    const above = rows[r - 1];
+    const filter = r % 5;
+    return [
+      filter,
+      ...row.map((value, i) => {
+        const left = i > 0 ? row[i - 1]! : 0;
+        const up = above?.[i] ?? 0;
+        const upLeft = i > 0 ? (above?.[i - 1] ?? 0) : 0;
+        const p = left + up - upLeft;
+        const paeth =
+          Math.abs(p - left) <= Math.abs(p - up) && Math.abs(p - left) <= Math.abs(p - upLeft)
+            ? left
+            : Math.abs(p - up) <= Math.abs(p - upLeft)
+              ? up
+              : upLeft;
+        const predicted = [0, left, up, (left + up) >> 1, paeth][filter]!;
+        return (value - predicted) & 0xff;
+      }),
+    ];
+  });
 }
 
 /**

@@ -111,6 +111,21 @@ async function corpus(): Promise<Record<string, Uint8Array>> {
     xref: 'stream',
     trailer,
   });
+  files['assembled like pdfTeX: three object streams, an xref stream without predictor'] = assemblePdf({
+    objects: smallDocument(),
+    compressed,
+    objectStreams: 3,
+    predictor: false,
+    xref: 'stream',
+    trailer,
+  });
+  files['assembled, hybrid, the compressed objects left out of the table'] = assemblePdf({
+    objects: smallDocument(),
+    compressed,
+    xref: 'hybrid',
+    hybridGaps: true,
+    trailer,
+  });
   files['assembled, hybrid'] = assemblePdf({ objects: smallDocument(), compressed, xref: 'hybrid', trailer });
   files['assembled, indirect /Length'] = assemblePdf({
     objects: smallDocument(true),
@@ -466,12 +481,15 @@ describe('hostile input', () => {
       files['pdf-lib sample (classic)']!,
       files['assembled, hybrid']!,
       files['signed once (object streams)']!,
+      files['our writer with a signature field']!,
     ];
     const mutation = fc.oneof(
       fc.record({
         kind: fc.constant('flip' as const),
         at: fc.nat(),
         value: fc.integer({ min: 0, max: 255 }),
+        // Half the flips in the last 600 bytes, where the cross-reference and trailer are.
+        nearTheEnd: fc.boolean(),
       }),
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({
@@ -491,7 +509,7 @@ describe('hostile input', () => {
           for (const m of mutations) {
             if (m.kind === 'flip') {
               pdf = Buffer.from(pdf);
-              pdf[m.at % pdf.length] = m.value;
+              pdf[m.nearTheEnd ? Math.max(0, pdf.length - 1 - (m.at % 600)) : m.at % pdf.length] = m.value;
             } else if (m.kind === 'truncate') pdf = pdf.subarray(0, m.at % pdf.length);
             else {
               const from = m.from % Math.max(1, pdf.length);
@@ -506,7 +524,7 @@ describe('hostile input', () => {
           outcomes[await signsOrRefuses(new Uint8Array(pdf))]++;
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 600 },
     );
     expect(outcomes.signed).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
