@@ -370,7 +370,7 @@ class Reader implements PdfFile {
     const rowLength = w0 + w1 + w2;
     if (rowLength === 0) fail('A broken /W');
     const index = stream.dict.get('Index') ?? [0, asInteger(stream.dict.get('Size')) ?? 0];
-    if (!Array.isArray(index) || index.length % 2) fail('A broken /Index');
+    if (!Array.isArray(index) || index.length % 2) return fail('A broken /Index');
     const data = this.decode(stream);
     const field = (at: number, width: number) => {
       let value = 0;
@@ -379,9 +379,9 @@ class Reader implements PdfFile {
     };
     const section = new Map<number, Entry>();
     let row = 0;
-    for (let i = 0; i < (index as PdfObject[]).length; i += 2) {
-      const first = asInteger((index as PdfObject[])[i]) ?? fail('A broken /Index');
-      const count = asInteger((index as PdfObject[])[i + 1]) ?? fail('A broken /Index');
+    for (let i = 0; i < index.length; i += 2) {
+      const first = asInteger(index[i]) ?? fail('A broken /Index');
+      const count = asInteger(index[i + 1]) ?? fail('A broken /Index');
       for (let k = 0; k < count && (row + 1) * rowLength <= data.length; k++, row++) {
         if (section.size >= this.limits.entries) fail('Too many cross-reference entries');
         const at = row * rowLength;
