@@ -98,7 +98,7 @@ export type PdfObject =
 export const isName = (object: unknown, name: string): boolean =>
   object instanceof PdfName && object.name === name;
 
-/** Characters a name writes as #xx: outside printable ASCII, the delimiters, and # itself. */
+/** Characters a name (latin1) writes as #xx: outside printable ASCII, the delimiters, and # itself. */
 const NAME_ESCAPED = /[^!-~]|[#()<>[\]{}/%]/g;
 
 /** A number without exponent notation (PDF has none); reals keep their digits. */
@@ -112,13 +112,13 @@ export function formatNumber(value: number): string {
 }
 
 function formatString(string: PdfString): string {
-  const latin = Buffer.from(string.bytes.buffer, string.bytes.byteOffset, string.bytes.byteLength).toString(
-    'latin1',
-  );
-  if (string.hex) return `<${Buffer.from(string.bytes).toString('hex')}>`;
-  return `(${latin.replace(/[\\()]|[^ -~]/g, (c) =>
-    c === '\\' || c === '(' || c === ')' ? `\\${c}` : `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`,
-  )})`;
+  const bytes = Buffer.from(string.bytes.buffer, string.bytes.byteOffset, string.bytes.byteLength);
+  if (string.hex) return `<${bytes.toString('hex')}>`;
+  return `(${bytes
+    .toString('latin1')
+    .replace(/[\\()]|[^ -~]/g, (c) =>
+      c === '\\' || c === '(' || c === ')' ? `\\${c}` : `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`,
+    )})`;
 }
 
 /** The object as PDF syntax, one latin1 character a byte. */
@@ -133,7 +133,8 @@ export function serialize(object: PdfObject): string {
   if (object instanceof PdfRef) return object.toString();
   if (Array.isArray(object)) return `[${object.map(serialize).join(' ')}]`;
   if (object instanceof PdfStream) {
-    const dict = PdfDict.of(Object.fromEntries(object.dict.entries));
+    const dict = new PdfDict();
+    for (const [key, value] of object.dict.entries) dict.set(key, value);
     dict.set('Length', object.data.length);
     const data = Buffer.from(object.data.buffer, object.data.byteOffset, object.data.byteLength);
     return `${serialize(dict)}\nstream\n${data.toString('latin1')}\nendstream`;
