@@ -291,7 +291,9 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
         if (startsWith('<!--')) node.children.push(comment());
         else if (startsWith('<![CDATA[')) {
           pos += 9;
-          node.children.push({ kind: 'text', value: until(']]>', 'CDATA section'), cdata: true });
+          const value = until(']]>', 'CDATA section');
+          // An empty section is no content (xmldom drops it too, so re-serialization agrees).
+          if (value) node.children.push({ kind: 'text', value, cdata: true });
         } else if (startsWith('<?')) node.children.push(pi());
         else if (startsWith('<!')) fail('a markup declaration inside an element');
         else node.children.push(element(node, depth + 1));
