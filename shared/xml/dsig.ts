@@ -9,7 +9,7 @@
  * Accepted algorithms are those xml-crypto accepted by default (see docs/documents.md), plus
  * ECDSA, which our seal keys use; node:crypto checks the signature.
  */
-import { createHash, type KeyObject, verify } from 'node:crypto';
+import { constants, createHash, type KeyObject, verify } from 'node:crypto';
 import { canonicalize } from './c14n.ts';
 import { attribute, childElements, textContent, type XmlDocument, type XmlElement } from './parse.ts';
 import { createElement, namespaceDeclaration, plainAttribute, serializeDocument } from './serialize.ts';
@@ -143,7 +143,10 @@ export function verifyEnveloped(doc: XmlDocument, signature: XmlElement, key: Ke
   if (steps.some((step) => step.namespaceURI !== DSIG_NS || step.localName !== 'Transform'))
     throw new SignatureError('Transforms holds something other than Transform');
   const [first, second, ...more] = steps;
-  if (!first || algorithmOf(first) !== ENVELOPED || elementsOf(first).length || more.length)
+  // xml-crypto writes a reference's InclusiveNamespaces into every transform, this one too: inert.
+  const inert = (child: XmlElement) =>
+    child.localName === 'InclusiveNamespaces' && [EXC_C14N, ENVELOPED].includes(child.namespaceURI);
+  if (!first || algorithmOf(first) !== ENVELOPED || !elementsOf(first).every(inert) || more.length)
     throw new SignatureError('the transforms are not enveloped-signature and at most one canonicalization');
   // A URI="" reference leaves comments out whatever the method says (xmldsig-core1 §4.4.3.3); with
   // no canonicalization transform, the node set becomes octets by inclusive C14N.
@@ -162,16 +165,22 @@ export function verifyEnveloped(doc: XmlDocument, signature: XmlElement, key: Ke
   const digest = createHash(hash).update(canonicalContent).digest();
   if (!digest.equals(base64(digestValue!))) throw new SignatureError('the package was changed after signing');
   const signedBytes = Buffer.from(canonicalize(signedInfo!, signedInfoC14n));
-  const valid = verify(
-    method.hash,
-    signedBytes,
-    method.key === 'ec'
-      ? { key, dsaEncoding: 'ieee-p1363' }
-      : method.pss
-        ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: -1 /* RSA_PSS_SALTLEN_DIGEST */ }
-        : key,
-    base64(signatureValue!),
-  );
+  const value = base64(signatureValue!);
+  let valid = false;
+  try {
+    valid = verify(
+      method.hash,
+      signedBytes,
+      method.key === 'ec'
+        ? { key, dsaEncoding: 'ieee-p1363' }
+        : method.pss
+          ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+          : key,
+      value,
+    );
+  } catch {
+    // A value of the wrong length or encoding for the key: simply not a valid signature.
+  }
   if (!valid) throw new SignatureError('the signature value is incorrect');
   return { canonicalContent, signatureAlgorithm: algorithm };
 }
