@@ -8,7 +8,7 @@
  * verify with the certificate of KeyInfo, that certificate must chain to a trusted root and be valid
  * now, and the package is then read from the signed (canonical) content, not from the input.
  */
-import { X509Certificate as NodeCertificate } from 'node:crypto';
+import { type KeyObject, X509Certificate as NodeCertificate } from 'node:crypto';
 import type { SealKey } from '../signing/capability.ts';
 import {
   dsigChildren,
@@ -112,11 +112,14 @@ export async function verifyEdxml(
   if (signatures.length > 1) throw invalid('The package carries more than one signature');
   const signature = signatures[0]!;
   let certificates: NodeCertificate[];
+  let keys: KeyObject[];
   try {
     certificates = dsigChildren(signature, 'KeyInfo')
       .flatMap((keyInfo) => dsigChildren(keyInfo, 'X509Data'))
       .flatMap((data) => dsigChildren(data, 'X509Certificate'))
       .map((node) => new NodeCertificate(Buffer.from(textContent(node).replace(/\s+/g, ''), 'base64')));
+    // A certificate can parse and still carry a key that does not decode (node throws on access).
+    keys = certificates.map((certificate) => certificate.publicKey);
   } catch {
     throw invalid('A certificate in KeyInfo cannot be read');
   }
@@ -124,7 +127,7 @@ export async function verifyEdxml(
   if (!leaf) throw invalid('The signature carries no certificate');
   let signed: string;
   try {
-    signed = verifyEnveloped(doc, signature, leaf.publicKey).canonicalContent;
+    signed = verifyEnveloped(doc, signature, keys[0]!).canonicalContent;
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
     throw invalid(`The signature does not verify: ${error.message}`);
