@@ -10,7 +10,19 @@
  * namespace rules small. Namespace declarations and attributes are sorted by code unit (the specs
  * say by code point; they differ only for characters beyond the BMP in names or URIs).
  */
-import { XML_NS, XMLNS_NS, type XmlElement } from './parse.ts';
+import { lookupNamespace, namespacesInScope, XML_NS, XMLNS_NS, type XmlElement } from './parse.ts';
+
+interface Rendered {
+  readonly own: ReadonlyMap<string, string>;
+  readonly up: Rendered | undefined;
+}
+const renderedUri = (rendered: Rendered | undefined, prefix: string): string | undefined => {
+  for (let at = rendered; at; at = at.up) {
+    const uri = at.own.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  return undefined;
+};
 
 export interface C14nOptions {
   /** Exclusive (exc-c14n) rather than inclusive C14N 1.0. */
@@ -41,29 +53,36 @@ export function canonicalize(apex: XmlElement, options: C14nOptions): string {
   );
   const out: string[] = [];
 
-  /** `rendered`: the namespace declarations in effect in the output at the parent ('' default). */
-  const visit = (node: XmlElement, rendered: ReadonlyMap<string, string>, isApex: boolean) => {
+  /**
+   * `rendered`: the declarations the output ancestors wrote, nearest first (a chain as long as the
+   * depth, not a copy per element: see parse.ts).
+   */
+  const visit = (node: XmlElement, rendered: Rendered | undefined, isApex: boolean) => {
     const wanted = new Set<string>();
     if (options.exclusive) {
       wanted.add(node.prefix);
       for (const a of node.attributes) {
         if (a.prefix && a.namespaceURI !== XMLNS_NS && a.prefix !== 'xml') wanted.add(a.prefix);
       }
-      for (const prefix of prefixList) if (node.namespaces.has(prefix)) wanted.add(prefix);
+      for (const prefix of prefixList) if (lookupNamespace(node, prefix) !== undefined) wanted.add(prefix);
     } else {
-      for (const prefix of node.namespaces.keys()) if (prefix !== 'xml') wanted.add(prefix);
+      // Inclusive: everything in scope. Below the apex only what an element declares can differ
+      // from what its output parent already wrote.
+      const scope = isApex ? namespacesInScope(node).keys() : node.declarations.keys();
+      for (const prefix of scope) wanted.add(prefix);
       wanted.add('');
     }
-    const next = new Map(rendered);
     const declarations: [string, string][] = [];
     for (const prefix of wanted) {
-      const uri = node.namespaces.get(prefix) ?? '';
+      const uri = lookupNamespace(node, prefix) ?? '';
       // An empty default is rendered (xmlns="") only to undo a non-empty one in the output.
-      if ((rendered.get(prefix) ?? '') === uri) continue;
+      if ((renderedUri(rendered, prefix) ?? '') === uri) continue;
       declarations.push([prefix, uri]);
-      next.set(prefix, uri);
     }
     declarations.sort(([a], [b]) => byCodeUnit(a, b));
+    const next: Rendered | undefined = declarations.length
+      ? { own: new Map(declarations), up: rendered }
+      : rendered;
 
     const attributes = node.attributes.filter((a) => a.namespaceURI !== XMLNS_NS);
     if (!options.exclusive && isApex) {
@@ -97,6 +116,6 @@ export function canonicalize(apex: XmlElement, options: C14nOptions): string {
     }
     out.push('</', node.name, '>');
   };
-  visit(apex, new Map(), true);
+  visit(apex, undefined, true);
   return out.join('');
 }

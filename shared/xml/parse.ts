@@ -7,8 +7,10 @@
  *
  * The tree is light: elements, text (CDATA flagged, so a re-serialization can keep it), comments
  * and processing instructions; namespace declarations stay in `attributes` in document order (the
- * serializer writes them back) and also make up each element's `namespaces` (the in-scope map that
- * canonicalization needs).
+ * serializer writes them back) and also make up each element's `declarations`. Namespaces in scope
+ * are looked up through the ancestors (at most maxDepth of them), never copied per element: a
+ * copy per element lets a small document with many declarations and many elements take quadratic
+ * time and memory.
  */
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -34,8 +36,27 @@ export interface XmlElement {
   readonly attributes: XmlAttribute[];
   readonly children: XmlNode[];
   parent: XmlElement | undefined;
-  /** Prefix ('' for the default namespace) → URI, everything in scope here ('' URI: undeclared). */
-  readonly namespaces: ReadonlyMap<string, string>;
+  /** The namespaces this element declares: prefix ('' for the default) → URI ('' undeclares). */
+  readonly declarations: ReadonlyMap<string, string>;
+}
+
+/** The URI `prefix` ('' for the default namespace) is bound to at `node`, if any. */
+export function lookupNamespace(node: XmlElement | undefined, prefix: string): string | undefined {
+  if (prefix === 'xml') return XML_NS;
+  for (let at = node; at; at = at.parent) {
+    const uri = at.declarations.get(prefix);
+    if (uri !== undefined) return uri;
+  }
+  return undefined;
+}
+
+/** Every namespace binding in scope at `node` (without the implicit xml prefix). */
+export function namespacesInScope(node: XmlElement): Map<string, string> {
+  const chain: XmlElement[] = [];
+  for (let at: XmlElement | undefined = node; at; at = at.parent) chain.unshift(at);
+  const scope = new Map<string, string>();
+  for (const at of chain) for (const [prefix, uri] of at.declarations) scope.set(prefix, uri);
+  return scope;
 }
 
 export interface XmlText {
@@ -182,6 +203,7 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
     pos += 1; // <
     const qname = name();
     const raw: { name: string; value: string; at: number }[] = [];
+    const names = new Set<string>();
     for (;;) {
       const spaced = skipSpace();
       if (startsWith('/>') || startsWith('>')) break;
@@ -208,15 +230,16 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
         }
       }
       pos += 1;
-      if (raw.some((a) => a.name === attrName)) fail(`a duplicate attribute ${attrName}`, at);
+      if (names.has(attrName)) fail(`a duplicate attribute ${attrName}`, at);
+      names.add(attrName);
       raw.push({ name: attrName, value, at });
     }
 
-    const namespaces = new Map(parent?.namespaces ?? [['xml', XML_NS]]);
+    const declarations = new Map<string, string>();
     for (const { name: attrName, value, at } of raw) {
       if (attrName === 'xmlns') {
         if (value === XML_NS || value === XMLNS_NS) fail('a reserved namespace as the default', at);
-        namespaces.set('', value);
+        declarations.set('', value);
       } else if (attrName.startsWith('xmlns:')) {
         const prefix = attrName.slice(6);
         if (!NCNAME.test(prefix)) fail(`a malformed prefix ${prefix}`, at);
@@ -224,7 +247,7 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
         if ((prefix === 'xml') !== (value === XML_NS)) fail(`the xml prefix or namespace misbound`, at);
         if (value === XMLNS_NS) fail('the xmlns namespace bound to a prefix', at);
         if (value === '') fail(`an empty namespace for prefix ${prefix}`, at);
-        namespaces.set(prefix, value);
+        declarations.set(prefix, value);
       }
     }
     const split = (qualified: string, at: number): [string, string] => {
@@ -235,14 +258,15 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
       return [prefix, local];
     };
     const [prefix, localName] = split(qname, start + 1);
-    const namespaceURI = namespaces.get(prefix) ?? '';
+    const resolve = (p: string) => declarations.get(p) ?? lookupNamespace(parent, p);
+    const namespaceURI = resolve(prefix) ?? '';
     if (prefix && !namespaceURI) fail(`an undeclared prefix ${prefix}`, start);
     const attributes: XmlAttribute[] = raw.map(({ name: attrName, value, at }) => {
       if (attrName === 'xmlns')
         return { name: attrName, prefix: '', localName: 'xmlns', namespaceURI: XMLNS_NS, value };
       const [p, l] = split(attrName, at);
       if (p === 'xmlns') return { name: attrName, prefix: p, localName: l, namespaceURI: XMLNS_NS, value };
-      const uri = p ? namespaces.get(p) : '';
+      const uri = p ? resolve(p) : '';
       if (uri === undefined || (p && !uri)) fail(`an undeclared prefix ${p}`, at);
       return { name: attrName, prefix: p, localName: l, namespaceURI: uri, value };
     });
@@ -262,7 +286,7 @@ export function parseXml(input: string, limits: ParseLimits = {}): XmlDocument {
       attributes,
       children: [],
       parent,
-      namespaces,
+      declarations,
     };
     if (startsWith('/>')) {
       pos += 2;

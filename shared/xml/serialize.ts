@@ -52,8 +52,8 @@ export function namespaceDeclaration(prefix: string, uri: string): XmlAttribute 
 }
 
 /**
- * A new element named `qname` in `namespaceURI`, appended to `parent` if given. The namespaces in
- * scope are the parent's plus `declarations`; the caller keeps the prefix consistent with them.
+ * A new element named `qname` in `namespaceURI`, appended to `parent` if given, declaring
+ * `declarations`; the caller keeps the prefix consistent with the namespaces in scope.
  */
 export function createElement(
   parent: XmlElement | undefined,
@@ -66,8 +66,8 @@ export function createElement(
   } = {},
 ): XmlElement {
   const colon = qname.indexOf(':');
-  const namespaces = new Map(parent?.namespaces ?? []);
-  for (const d of options.declarations ?? []) namespaces.set(d.prefix ? d.localName : '', d.value);
+  const declarations = new Map<string, string>();
+  for (const d of options.declarations ?? []) declarations.set(d.prefix ? d.localName : '', d.value);
   const node: XmlElement = {
     kind: 'element',
     name: qname,
@@ -77,7 +77,7 @@ export function createElement(
     attributes: [...(options.declarations ?? []), ...(options.attributes ?? [])],
     children: options.text === undefined ? [] : [{ kind: 'text', value: options.text } satisfies XmlText],
     parent,
-    namespaces,
+    declarations,
   };
   parent?.children.push(node);
   return node;

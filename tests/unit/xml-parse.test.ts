@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildEdxml, type EdxmlPackage } from '#shared/documents/edxml.ts';
+import { canonicalize } from '#shared/xml/c14n.ts';
 import { parseXml, type XmlElement, XmlError, type XmlNode } from '#shared/xml/parse.ts';
 import { serializeNode } from '#shared/xml/serialize.ts';
 import { xmlDocumentArbitrary } from '#tests/support/xml-arbitraries.ts';
@@ -185,6 +186,20 @@ describe('the XML parser refuses', () => {
     expect(() => parseXml(`<a b="${'x'.repeat(2000)}"/>`, { maxLength: 1000 })).toThrow(/longer than/);
     const huge = `<a b="${'x'.repeat(5_000_000)}">${'&amp;'.repeat(100_000)}</a>`;
     expect(parseXml(huge).root.attributes[0]!.value).toHaveLength(5_000_000);
+  });
+
+  it('many declarations over many elements: no copy of the namespaces per element', () => {
+    // 20,000 declarations on the root and 20,000 children (0.5 MB): a copy per element ran out of
+    // memory; the lookup through the ancestors takes well under a second, canonicalized too.
+    const n = 20_000;
+    const declarations = Array.from({ length: n }, (_, i) => `xmlns:p${i}="urn:${i}"`).join(' ');
+    const started = performance.now();
+    const doc = parseXml(`<r ${declarations}>${'<c/>'.repeat(n)}</r>`);
+    const inclusive = canonicalize(doc.root, { exclusive: false });
+    expect(inclusive.split('<c></c>')).toHaveLength(n + 1);
+    expect(inclusive.match(/xmlns:/g)).toHaveLength(n);
+    canonicalize(doc.root, { exclusive: true, prefixList: ['p1'] });
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('any mangled document: an XmlError or a tree, nothing else', () => {
