@@ -90,6 +90,11 @@ describe('signing, against xml-crypto', () => {
     expect(blank(ours)).toBe(blank(theirs));
     expect(readEdxml(xmlCryptoVerify(ours, leafKey(ec)))).toEqual(expected);
     expect((await verifyEdxml(theirs, [ec.rootPem])).pkg).toEqual(expected);
+    // xml-crypto's ECDSA signatures (our algorithm class) with each SignedInfo canonicalization.
+    for (const canonicalizationAlgorithm of [EXC, `${EXC}WithComments`, INC, `${INC}#WithComments`]) {
+      const signed = oracleSign(ec, { signatureAlgorithm: `${MORE}ecdsa-sha256`, canonicalizationAlgorithm });
+      expect((await verifyEdxml(signed, [ec.rootPem])).pkg).toEqual(expected);
+    }
   });
 });
 
