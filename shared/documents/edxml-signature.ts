@@ -1,25 +1,28 @@
 /**
- * The enveloped XML signature of an edXML package (XML-DSig with xml-crypto): one reference to the
- * whole envelope (URI="", enveloped-signature + exclusive c14n, SHA-256), signed with the agency's
- * seal key (RSA-SHA256 or ECDSA-SHA256), the certificate chain in KeyInfo. The seal key signs
- * SignedInfo through SealKey.sign (KMS in AWS), so the private key never enters the function.
+ * The enveloped XML signature of an edXML package (XML-DSig, shared/xml/dsig.ts): one reference to
+ * the whole envelope (URI="", enveloped-signature + exclusive c14n, SHA-256), signed with the
+ * agency's seal key (RSA-SHA256 or ECDSA-SHA256), the certificate chain in KeyInfo. The seal key
+ * signs SignedInfo through SealKey.sign (KMS in AWS), so the private key never enters the function.
  *
  * Verification trusts nothing in the package but what the signature covers: the signature must
  * verify with the certificate of KeyInfo, that certificate must chain to a trusted root and be valid
  * now, and the package is then read from the signed (canonical) content, not from the input.
  */
-import { X509Certificate as NodeCertificate, verify as verifySignature } from 'node:crypto';
-import { type Element, XMLSerializer } from '@xmldom/xmldom';
-import { type SignatureAlgorithm, SignedXml } from 'xml-crypto';
+import { type KeyObject, X509Certificate as NodeCertificate } from 'node:crypto';
 import type { SealKey } from '../signing/capability.ts';
+import {
+  dsigChildren,
+  ECDSA_SHA256,
+  findSignatures,
+  RSA_SHA256,
+  SignatureError,
+  signEnveloped,
+  verifyEnveloped,
+} from '../xml/dsig.ts';
+import { textContent } from '../xml/parse.ts';
 import { EdxmlError, type EdxmlPackage, parseXml, readEdxml } from './edxml.ts';
 
-const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
-const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
-const ENVELOPED = 'http://www.w3.org/2000/09/xmldsig#enveloped-signature';
-const SHA256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
-export const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
-export const ECDSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256';
+export { ECDSA_SHA256, RSA_SHA256 };
 
 const algorithmUri = (key: SealKey) => (key.algorithm === 'ECDSA_SHA_256' ? ECDSA_SHA256 : RSA_SHA256);
 
@@ -41,80 +44,24 @@ export function derToP1363(der: Uint8Array, size = 32): Buffer {
 
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 
-/** Verifies ECDSA-SHA256 XML signatures (xml-crypto ships RSA only). */
-class EcdsaSha256 implements SignatureAlgorithm {
-  getSignature(): string {
-    throw new Error('Signing goes through the seal key');
-  }
-  verifySignature(material: string, key: import('node:crypto').KeyLike, signatureValue: string): boolean {
-    return verifySignature(
-      'sha256',
-      Buffer.from(material),
-      { key: key as import('node:crypto').KeyObject, dsaEncoding: 'ieee-p1363' },
-      Buffer.from(signatureValue, 'base64'),
-    );
-  }
-  getAlgorithmName() {
-    return ECDSA_SHA256;
-  }
-}
-
 /** Adds the enveloped signature of `key` to an unsigned edXML package (inside edXMLHeader). */
 export async function signEdxml(xml: string, key: SealKey): Promise<string> {
-  const uri = algorithmUri(key);
-  // xml-crypto computes SignedInfo and asks this algorithm for its signature, asynchronously.
-  class SealKeyAlgorithm implements SignatureAlgorithm {
-    getSignature(
-      signedInfo: import('node:crypto').BinaryLike,
-      _unused: unknown,
-      callback?: (error: Error | null, value?: string) => void,
-    ): string {
-      key
-        .sign(Buffer.from(signedInfo as string))
-        .then((raw) =>
-          callback?.(
-            null,
-            (key.algorithm === 'ECDSA_SHA_256' ? derToP1363(raw) : Buffer.from(raw)).toString('base64'),
-          ),
-        )
-        .catch((error: Error) => callback?.(error));
-      return '';
-    }
-    verifySignature(): boolean {
-      throw new Error('Not used for signing');
-    }
-    getAlgorithmName() {
-      return uri;
-    }
-  }
-  const certificates = key.certificateChainPem
-    .map((pem) => `<X509Certificate>${pemBody(pem)}</X509Certificate>`)
-    .join('');
-  const signer = new SignedXml({
-    // Unused: the seal key signs (xml-crypto only insists that something is set).
-    privateKey: 'sealed-by-SealKey',
-    signatureAlgorithm: uri,
-    canonicalizationAlgorithm: EXC_C14N,
-    getKeyInfoContent: () => `<X509Data>${certificates}</X509Data>`,
-  });
-  signer.SignatureAlgorithms = {
-    ...signer.SignatureAlgorithms,
-    [uri]: SealKeyAlgorithm as unknown as new () => SignatureAlgorithm,
-  };
-  signer.addReference({
-    xpath: '/*',
-    transforms: [ENVELOPED, EXC_C14N],
-    digestAlgorithm: SHA256,
-    isEmptyUri: true,
-  });
-  return new Promise((resolve, reject) => {
-    signer.computeSignature(
-      xml,
-      { location: { reference: "/*/*[local-name(.)='edXMLHeader']", action: 'append' } },
-      (error, signed) =>
-        error || !signed ? reject(error ?? new Error('No signature')) : resolve(signed.getSignedXml()),
-    );
-  });
+  const doc = parseXml(xml);
+  const header = doc.root.children.find(
+    (child) => child.kind === 'element' && child.localName === 'edXMLHeader',
+  );
+  if (header?.kind !== 'element')
+    throw new EdxmlError('The package has no edXMLHeader to carry the signature');
+  return signEnveloped(
+    doc,
+    header,
+    algorithmUri(key),
+    async (signedInfo) => {
+      const raw = await key.sign(signedInfo);
+      return key.algorithm === 'ECDSA_SHA_256' ? derToP1363(raw) : raw;
+    },
+    key.certificateChainPem.map(pemBody),
+  );
 }
 
 export interface VerifiedEdxml {
@@ -160,32 +107,31 @@ export async function verifyEdxml(
   at = new Date(),
 ): Promise<VerifiedEdxml> {
   const doc = parseXml(xml);
-  const signatures = Array.from(doc.getElementsByTagNameNS(DSIG_NS, 'Signature'));
+  const signatures = findSignatures(doc.root);
   if (signatures.length === 0) throw invalid('The package is not signed');
   if (signatures.length > 1) throw invalid('The package carries more than one signature');
-  const signature = signatures[0] as Element;
+  const signature = signatures[0]!;
   let certificates: NodeCertificate[];
+  let keys: KeyObject[];
   try {
-    certificates = Array.from(signature.getElementsByTagNameNS(DSIG_NS, 'X509Certificate')).map(
-      (node) => new NodeCertificate(Buffer.from((node.textContent ?? '').replace(/\s+/g, ''), 'base64')),
-    );
+    certificates = dsigChildren(signature, 'KeyInfo')
+      .flatMap((keyInfo) => dsigChildren(keyInfo, 'X509Data'))
+      .flatMap((data) => dsigChildren(data, 'X509Certificate'))
+      .map((node) => new NodeCertificate(Buffer.from(textContent(node).replace(/\s+/g, ''), 'base64')));
+    // A certificate can parse and still carry a key that does not decode (node throws on access).
+    keys = certificates.map((certificate) => certificate.publicKey);
   } catch {
     throw invalid('A certificate in KeyInfo cannot be read');
   }
   const leaf = certificates[0];
   if (!leaf) throw invalid('The signature carries no certificate');
-  const verifier = new SignedXml({ publicCert: leaf.publicKey, getCertFromKeyInfo: () => null });
-  verifier.SignatureAlgorithms = { ...verifier.SignatureAlgorithms, [ECDSA_SHA256]: EcdsaSha256 };
-  verifier.loadSignature(new XMLSerializer().serializeToString(signature));
-  let valid = false;
+  let signed: string;
   try {
-    valid = verifier.checkSignature(xml);
+    signed = verifyEnveloped(doc, signature, keys[0]!).canonicalContent;
   } catch (error) {
-    throw invalid(`The signature does not verify: ${(error as Error).message}`);
+    if (!(error instanceof SignatureError)) throw error;
+    throw invalid(`The signature does not verify: ${error.message}`);
   }
-  const signed = verifier.getSignedReferences();
-  if (!valid || signed.length !== 1)
-    throw invalid('The signature does not verify: the package was changed after signing');
   assertTrustedChain(
     leaf,
     certificates.slice(1),
@@ -193,7 +139,7 @@ export async function verifyEdxml(
     at,
   );
   // Only what the signature covers is read: the whole envelope, without the signature.
-  const pkg = readEdxml(signed[0]!);
+  const pkg = readEdxml(signed);
   // Node prints the subject one `TYPE=value` per line.
   const field = (type: string) =>
     leaf.subject

@@ -19,13 +19,15 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  DOMImplementation,
-  DOMParser,
-  type Document,
-  type Element,
-  onErrorStopParsing,
-  XMLSerializer,
-} from '@xmldom/xmldom';
+  attribute,
+  childElements,
+  parseXml as parseXmlTree,
+  textContent,
+  type XmlDocument,
+  type XmlElement,
+  XmlError,
+} from '../xml/parse.ts';
+import { createElement, namespaceDeclaration, plainAttribute, serializeDocument } from '../xml/serialize.ts';
 
 export const EDXML_NS = 'http://www.mic.gov.vn/TBT/QCVN_102_2016';
 const P = 'edXML';
@@ -96,18 +98,15 @@ export const edxmlDocumentId = (organId: string, day: string, numberNotation: st
   `${organId},${slashDate(day)},${numberNotation}`;
 
 export function buildEdxml(pkg: EdxmlPackage): string {
-  const doc = new DOMImplementation().createDocument(EDXML_NS, `${P}:edXMLEnvelope`, null);
-  const root = doc.documentElement!;
-  const el = (parent: Element, name: string, text?: string | number): Element => {
-    const child = doc.createElementNS(EDXML_NS, `${P}:${name}`);
-    if (text !== undefined) child.appendChild(doc.createTextNode(String(text)));
-    parent.appendChild(child);
-    return child;
-  };
-  const opt = (parent: Element, name: string, text: string | number | undefined) => {
+  const root = createElement(undefined, `${P}:edXMLEnvelope`, EDXML_NS, {
+    declarations: [namespaceDeclaration(P, EDXML_NS)],
+  });
+  const el = (parent: XmlElement, name: string, text?: string | number): XmlElement =>
+    createElement(parent, `${P}:${name}`, EDXML_NS, text === undefined ? {} : { text: String(text) });
+  const opt = (parent: XmlElement, name: string, text: string | number | undefined) => {
     if (text !== undefined && text !== '') el(parent, name, text);
   };
-  const organ = (parent: Element, name: string, o: EdxmlOrgan) => {
+  const organ = (parent: XmlElement, name: string, o: EdxmlOrgan) => {
     const node = el(parent, name);
     el(node, 'OrganId', o.organId);
     opt(node, 'OrganizationInCharge', o.organInCharge);
@@ -175,44 +174,37 @@ export function buildEdxml(pkg: EdxmlPackage): string {
   }
   for (const attachment of pkg.attachments) {
     const node = el(body, 'Attachment', Buffer.from(attachment.bytes).toString('base64'));
-    node.setAttribute('ContentId', attachment.contentId);
+    node.attributes.push(plainAttribute('ContentId', attachment.contentId));
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(doc)}`;
+  return serializeDocument({
+    declaration: 'version="1.0" encoding="UTF-8"',
+    children: [{ kind: 'text', value: '\n' }, root],
+    root,
+  });
 }
 
 /** Parses XML, refusing anything malformed (no recovery), DOCTYPEs included (no entity expansion). */
-export function parseXml(xml: string): Document {
+export function parseXml(xml: string): XmlDocument {
   if (/<!DOCTYPE/i.test(xml)) throw new EdxmlError('The package must not declare a DOCTYPE');
   try {
-    return new DOMParser({ onError: onErrorStopParsing }).parseFromString(xml, 'text/xml');
+    return parseXmlTree(xml);
   } catch (error) {
-    throw new EdxmlError(`The package is not well-formed XML: ${(error as Error).message.split('\n')[0]}`);
+    if (!(error instanceof XmlError)) throw error;
+    throw new EdxmlError(`The package is not well-formed XML: ${error.message}`);
   }
 }
 
-const children = (parent: Element, name: string): Element[] => {
-  const found: Element[] = [];
-  for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (
-      node.nodeType === 1 &&
-      (node as Element).namespaceURI === EDXML_NS &&
-      (node as Element).localName === name
-    ) {
-      found.push(node as Element);
-    }
-  }
-  return found;
-};
+const children = (parent: XmlElement, name: string): XmlElement[] => childElements(parent, EDXML_NS, name);
 
 /** Reads a package; every missing or malformed field is reported at once. */
-export function readEdxml(xml: string | Document): EdxmlPackage {
+export function readEdxml(xml: string | XmlDocument): EdxmlPackage {
   const doc = typeof xml === 'string' ? parseXml(xml) : xml;
-  const root = doc.documentElement;
+  const root = doc.root;
   if (!root || root.namespaceURI !== EDXML_NS || root.localName !== 'edXMLEnvelope') {
     throw new EdxmlError(`The root element must be edXMLEnvelope in ${EDXML_NS}`);
   }
   const issues: { path: string; message: string }[] = [];
-  const one = (parent: Element | undefined, name: string, path: string): Element | undefined => {
+  const one = (parent: XmlElement | undefined, name: string, path: string): XmlElement | undefined => {
     if (!parent) return undefined;
     const found = children(parent, name);
     if (found.length !== 1) {
@@ -225,7 +217,7 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
     return found[0];
   };
   const text = (
-    parent: Element | undefined,
+    parent: XmlElement | undefined,
     name: string,
     path: string,
     required = true,
@@ -236,7 +228,7 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
       if (required) issues.push({ path: `${path}/${name}`, message: 'is missing' });
       return undefined;
     }
-    const value = (found[0]!.textContent ?? '').trim();
+    const value = textContent(found[0]!).trim();
     if (required && value === '') issues.push({ path: `${path}/${name}`, message: 'is empty' });
     return value === '' ? undefined : value;
   };
@@ -250,7 +242,7 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
     if (!/^\d{4}\/\d{2}\/\d{2}$/.test(value)) issues.push({ path, message: 'is not a date yyyy/MM/dd' });
     return dashDate(value);
   };
-  const organ = (node: Element | undefined, path: string): EdxmlOrgan => ({
+  const organ = (node: XmlElement | undefined, path: string): EdxmlOrgan => ({
     organId: text(node, 'OrganId', path) ?? '',
     organName: text(node, 'OrganName', path) ?? '',
     organInCharge: text(node, 'OrganizationInCharge', path, false),
@@ -294,7 +286,7 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
   const manifest = one(body, 'edXMLManifest', '/edXMLBody');
   const contents = new Map<string, string>();
   for (const node of body ? children(body, 'Attachment') : []) {
-    contents.set(node.getAttribute('ContentId') ?? '', (node.textContent ?? '').replace(/\s+/g, ''));
+    contents.set(attribute(node, 'ContentId') ?? '', textContent(node).replace(/\s+/g, ''));
   }
   const attachments: EdxmlAttachment[] = [];
   for (const [i, reference] of (manifest ? children(manifest, 'Reference') : []).entries()) {
@@ -346,7 +338,7 @@ export function readEdxml(xml: string | Document): EdxmlPackage {
       fullName: text(signerNode, 'FullName', `${m}/SignerInfo`) ?? '',
     },
     dueDate: day(text(message, 'DueDate', m, false), `${m}/DueDate`),
-    toPlaces: placesNode ? children(placesNode, 'Place').map((node) => (node.textContent ?? '').trim()) : [],
+    toPlaces: placesNode ? children(placesNode, 'Place').map((node) => textContent(node).trim()) : [],
     priority: int(text(otherNode, 'Priority', `${m}/OtherInfo`, false), `${m}/OtherInfo/Priority`),
     steeringType: int(text(message, 'SteeringType', m, false), `${m}/SteeringType`),
     responseFor: text(message, 'ResponseFor', m, false),

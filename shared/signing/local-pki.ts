@@ -127,15 +127,22 @@ export class LocalPki {
     );
   }
 
-  /** The root's CRL (PEM), listing what `revoke` revoked. */
-  async crlPem(): Promise<string> {
+  /**
+   * The root's CRL (PEM), listing what `revoke` revoked: issued a minute ago, next update in a week,
+   * unless the options say otherwise (tests of stale and superseded lists; `nextUpdate: null` omits it).
+   */
+  async crlPem(
+    options: { thisUpdate?: Date; nextUpdate?: Date | null; listRevoked?: boolean } = {},
+  ): Promise<string> {
     const root = await this.root();
     const rootCertificate = new X509Certificate(root.certificatePem);
-    const revoked = await this.revokedSerials();
+    const revoked = options.listRevoked === false ? [] : await this.revokedSerials();
+    const nextUpdate =
+      options.nextUpdate === undefined ? new Date(Date.now() + 7 * 86_400_000) : options.nextUpdate;
     const crl = await X509CrlGenerator.create({
       issuer: rootCertificate.subject,
-      thisUpdate: new Date(Date.now() - 60_000),
-      nextUpdate: new Date(Date.now() + 7 * 86_400_000),
+      thisUpdate: options.thisUpdate ?? new Date(Date.now() - 60_000),
+      ...(nextUpdate ? { nextUpdate } : {}),
       signingAlgorithm: SIGNING,
       signingKey: await importSigningKey(root.keyPem),
       entries: revoked.map((entry) => ({ serialNumber: entry.serial, revocationDate: new Date(entry.at) })),

@@ -2,7 +2,7 @@
  * Signature validation after ETSI EN 319 102-1, for the basic signature (B level):
  * integrity (the signed bytes' digest, the ESS certificate binding, the signature value), the chain
  * to a configured trusted root, the certificates' validity at the claimed signing time, and
- * revocation from the CRLs we were given (issuer-signed, current).
+ * revocation from the newest issuer-signed CRL we were given that speaks for the signing time.
  *
  * Indication per signature:
  * - TOTAL_FAILED: integrity broken, or the signer's certificate revoked before the signing time;
@@ -64,6 +64,12 @@ function validAt(chain: readonly NodeCertificate[], at: Date): boolean {
   );
 }
 
+/**
+ * Revocation of the signer's certificate at `at`, from the newest CRL its issuer signed. A CRL speaks
+ * for `at` only when it was current then or issued later (at ≤ nextUpdate, or thisUpdate ≥ at): an
+ * older, stale list that does not name the certificate says nothing about it (`unknown`, not `good`).
+ * A certificate the list names is revoked from its revocation date on, whatever the list's age.
+ */
 async function revocationOf(
   chain: readonly NodeCertificate[],
   crls: readonly (string | Uint8Array)[],
@@ -74,6 +80,7 @@ async function revocationOf(
   if (!signer || !issuer) return 'unknown';
   const issuerName = nameText(certificateFields(new Uint8Array(issuer.raw)).subject);
   const serial = serialNumberHex(certificateFields(new Uint8Array(signer.raw)).serialNumber);
+  let newest: Crl | undefined;
   for (const source of crls) {
     let crl: Crl;
     try {
@@ -82,11 +89,13 @@ async function revocationOf(
       continue;
     }
     if (crl.issuer !== issuerName || !crl.signedBy(issuer.publicKey)) continue;
-    const revokedAt = crl.revoked.get(serial);
-    if (revokedAt) return revokedAt <= at ? 'revoked' : 'good';
-    return 'good';
+    if (!newest || crl.thisUpdate > newest.thisUpdate) newest = crl;
   }
-  return 'unknown';
+  if (!newest) return 'unknown';
+  const revokedAt = newest.revoked.get(serial);
+  if (revokedAt) return revokedAt <= at ? 'revoked' : 'good';
+  const speaksForAt = newest.thisUpdate >= at || (newest.nextUpdate !== undefined && at <= newest.nextUpdate);
+  return speaksForAt ? 'good' : 'unknown';
 }
 
 /** The chain, validity and revocation checks of a certificate at a given time (registration uses them too). */

@@ -13,6 +13,8 @@ import type { SealKey, SigningAlgorithm } from '#shared/signing/capability.ts';
 export interface TestPki {
   readonly rootPem: string;
   readonly sealKey: SealKey;
+  /** For tests that sign with other algorithms than KMS offers (the XML-DSig oracle). */
+  readonly privateKeyPem: string;
 }
 
 export function createTestPki(
@@ -81,6 +83,7 @@ export function createTestPki(
     const privateKey = read('seal.key');
     return {
       rootPem,
+      privateKeyPem: privateKey,
       sealKey: {
         certificateChainPem: [read('seal.pem'), rootPem],
         algorithm,

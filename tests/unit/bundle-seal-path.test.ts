@@ -7,7 +7,8 @@
  * KB minified; signatures are read with shared/signing/der.ts and node:crypto), nor the local test
  * PKI, which is never deployed: the local runtime and the tests install it
  * (shared/signing/local-provider.ts); nor the SDK's S3 and KMS clients, which our small clients
- * replace (shared/platform/s3.ts, kms.ts: ~165 KB and ~27 KB minified per function).
+ * replace (shared/platform/s3.ts, kms.ts: ~165 KB and ~27 KB minified per function); nor pdf-lib,
+ * @pdf-lib/* or pako, which our PDF reader replaces (shared/pdf/reader.ts: ~135 KB minified).
  *
  * The import graphs come from esbuild's metafile (every module resolved, before tree shaking) with
  * the deployed main fields, alias and define (infra/cdk/bundling.ts); nothing is written.
@@ -47,6 +48,8 @@ const LOCAL_PKI = /^shared\/signing\/local-(pki|provider)\.ts$/;
  * what it brings; PDFs are read with shared/pdf/reader.ts. Kept for tests as the reader's oracle.
  */
 const PDF_LIBRARIES = [/node_modules\/(pdf-lib|@pdf-lib|pako)\//];
+/** The XML stack before shared/xml/ (~280 KB minified in documents); test oracles now. */
+const XML_LIBRARIES = [/node_modules\/(@xmldom|xpath|xml-crypto)\//];
 /** Test oracles and local tooling only (devDependencies). */
 const SDK_CLIENTS_REPLACED = [/node_modules\/@aws-sdk\/(client-s3|client-kms|s3-request-presigner)\//];
 
@@ -140,5 +143,14 @@ describe('the seal path', () => {
     // Our clients are bundled where they are used, and the functions that seal reach KMS.
     expect(offenders(metafile, entries, [/^shared\/platform\/(s3|kms)\.ts$/])).toHaveLength(2);
     expect(offenders(metafile, entries, SDK_CLIENTS_REPLACED)).toEqual([]);
+  });
+
+  it('no deployed function reaches @xmldom/*, xpath or xml-crypto', async () => {
+    const metafile = await deployedGraph();
+    // Our XML code is bundled where edXML is used, and the pattern finds the oracle's libraries.
+    expect(offenders(metafile, entries, [/^shared\/xml\/dsig\.ts$/]).length).toBeGreaterThan(0);
+    expect(offenders(metafile, entries, XML_LIBRARIES)).toEqual([]);
+    const oracle = 'tests/support/xml-oracle.ts';
+    expect(offenders(await importGraph([oracle]), [oracle], XML_LIBRARIES).length).toBeGreaterThan(0);
   });
 });

@@ -137,6 +137,47 @@ describe('sealPdf and verifyPdf', () => {
     expect(report.signatures[0]).toMatchObject({ revocation: 'revoked', indication: 'TOTAL_FAILED' });
   });
 
+  it('revocation comes from the newest CRL, and only from a list that speaks for the signing time', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const revocationWith = async (crls: string[], sealed: Uint8Array) => {
+      const verifier = createSigning({
+        sealKey: (agencyId) => pki.sealKey(agencyId),
+        trustAnchors: async () => ({ rootsPem: [rootPem], crls }),
+      });
+      return (await verifier.verifyPdf(sealed)).signatures[0];
+    };
+    const sealed = await signing.sealPdf({ agencyId: 'H62.98', pdf: await samplePdf(), reason: 'x' });
+    const stale = await pki.crlPem({
+      thisUpdate: new Date(now - 10 * day),
+      nextUpdate: new Date(now - 3 * day),
+    });
+    const withoutNext = await pki.crlPem({ thisUpdate: new Date(now - day), nextUpdate: null });
+    const current = await pki.crlPem();
+    // A list that expired before the signature was made, or issued before it with no next update,
+    // does not say the certificate was good then.
+    expect(await revocationWith([stale], sealed)).toMatchObject({
+      revocation: 'unknown',
+      indication: 'TOTAL_PASSED',
+    });
+    expect(await revocationWith([withoutNext], sealed)).toMatchObject({ revocation: 'unknown' });
+    expect(await revocationWith([stale, current], sealed)).toMatchObject({ revocation: 'good' });
+
+    await pki.revoke((await pki.agencySeal('H62.98')).certificatePem, new Date(now - 2 * day));
+    const listing = await pki.crlPem({ thisUpdate: new Date(now - 60_000) });
+    const stillListing = await pki.crlPem({ thisUpdate: new Date(now - day), nextUpdate: null });
+    const released = await pki.crlPem({ thisUpdate: new Date(now - 30_000), listRevoked: false });
+    // A revocation before the signing time counts from any list naming it; the newest list wins,
+    // in whatever order the lists are configured.
+    expect(await revocationWith([stillListing], sealed)).toMatchObject({
+      revocation: 'revoked',
+      indication: 'TOTAL_FAILED',
+    });
+    expect(await revocationWith([released, listing], sealed)).toMatchObject({ revocation: 'good' });
+    expect(await revocationWith([listing, released], sealed)).toMatchObject({ revocation: 'good' });
+    expect(await revocationWith([listing, stale], sealed)).toMatchObject({ revocation: 'revoked' });
+  });
+
   it('trustedRootsPem returns the local root; sealKey signs with a certificate chain to it', async () => {
     expect(await signing.trustedRootsPem()).toEqual([rootPem]);
     const key = await signing.sealKey('H62.01');
