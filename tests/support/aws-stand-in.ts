@@ -6,6 +6,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, vi } from 'vitest';
+import { setAwsClientHook } from '#shared/platform/aws-clients.ts';
+
+/** What the clients under test sign with (a stand-in checks no signature). */
+export const STAND_IN_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
 /** An answer to one request; `attempt` counts from 1. */
 export type Reply = (request: IncomingMessage, response: ServerResponse, attempt: number) => void;
@@ -53,4 +58,29 @@ export async function failure<E = Error & { code?: string }>(promise: Promise<un
     return error as E;
   }
   throw new Error('expected a failure');
+}
+
+/**
+ * Points the platform's own clients (shared/platform/aws-clients.ts, configured from the environment
+ * as in Lambda) at a stand-in: `endpointVariable` (AWS_ENDPOINT_URL_KMS, _S3) and `extra` set, with
+ * a region and the stand-in credentials. `resetPlatformClientsAfterEach` undoes it.
+ */
+export function platformEnvironment(
+  endpointVariable: string,
+  endpoint: string,
+  extra: Record<string, string> = {},
+): void {
+  vi.stubEnv(endpointVariable, endpoint);
+  for (const [name, value] of Object.entries(extra)) vi.stubEnv(name, value);
+  vi.stubEnv('AWS_REGION', 'ap-southeast-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', STAND_IN_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', STAND_IN_CREDENTIALS.secretAccessKey);
+}
+
+/** After each test of the enclosing block: no client hook, the environment as it was. */
+export function resetPlatformClientsAfterEach(): void {
+  afterEach(() => {
+    setAwsClientHook(undefined);
+    vi.unstubAllEnvs();
+  });
 }

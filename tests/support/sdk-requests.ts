@@ -9,8 +9,27 @@
  * the OS and Node's) is never signed and is not compared.
  */
 import type { FinalizeRequestMiddleware, HttpRequest, MetadataBearer, MiddlewareStack } from '@smithy/types';
+import { afterAll, beforeAll, vi } from 'vitest';
 
 export const SIGNING_DATE = new Date('2026-03-14T09:26:53Z');
+
+/**
+ * For the tests of the enclosing block: the clock at SIGNING_DATE, and no endpoint in the
+ * environment (AWS_ENDPOINT_URL and `serviceEndpointVariable`, e.g. AWS_ENDPOINT_URL_S3), which the
+ * SDK client would read while ours is given its endpoint explicitly.
+ */
+export function atSigningDate(serviceEndpointVariable: string): void {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(SIGNING_DATE);
+    vi.stubEnv('AWS_ENDPOINT_URL', '');
+    vi.stubEnv(serviceEndpointVariable, '');
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+    vi.unstubAllEnvs();
+  });
+}
 
 export const TEST_CREDENTIALS = {
   accessKeyId: 'AKIAIOSFODNN7EXAMPLE',

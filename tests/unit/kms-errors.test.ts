@@ -6,21 +6,23 @@
  * and the fault injectors see its calls as `KMSClient.SignCommand`. Nothing leaves the machine.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isRetryableAwsError, toProblem } from '#shared/http/problem.ts';
 import { kmsClient, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { AwsServiceError, type Middleware } from '#shared/platform/aws-http.ts';
 import { Kms, type KmsSignInput, type KmsSignOutput } from '#shared/platform/kms.ts';
 import {
+  STAND_IN_CREDENTIALS as CREDENTIALS,
   closeStandIns,
   drop,
   failure as failureOf,
+  platformEnvironment,
   type Reply,
+  resetPlatformClientsAfterEach,
   standInService,
 } from '#tests/support/aws-stand-in.ts';
 import { faultInjector } from '#tests/support/fault-injection.ts';
 
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const INPUT: KmsSignInput = {
   KeyId: 'alias/seal-000-00-21-H62',
   Message: Buffer.from('signed attributes'),
@@ -224,10 +226,7 @@ describe('KMS malformed answers: a clear error, not retried', () => {
 });
 
 describe('KMS middleware (the test hook of aws-clients.ts)', () => {
-  afterEach(() => {
-    setAwsClientHook(undefined);
-    vi.unstubAllEnvs();
-  });
+  resetPlatformClientsAfterEach();
 
   it('initialize wraps a call once; later steps wrap each attempt and may fail it as AWS would', async () => {
     const { kms, seen } = await standIn(signed);
@@ -260,10 +259,7 @@ describe('KMS middleware (the test hook of aws-clients.ts)', () => {
 
   it('the platform’s KMS client takes the fault injectors as the SDK clients do, and retries the faults', async () => {
     const { seen, endpoint } = await standIn(signed);
-    vi.stubEnv('AWS_ENDPOINT_URL_KMS', endpoint);
-    vi.stubEnv('AWS_REGION', 'ap-southeast-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', CREDENTIALS.secretAccessKey);
+    platformEnvironment('AWS_ENDPOINT_URL_KMS', endpoint);
     const always = faultInjector({ rate: 1, seed: 7, kinds: ['throttle'] });
     setAwsClientHook(always.hook);
     const error = await failure(kmsClient().sign(INPUT));

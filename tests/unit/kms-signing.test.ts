@@ -14,18 +14,16 @@ import { KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/clie
 import { HttpResponse } from '@smithy/core/protocols';
 import type { HttpRequest } from '@smithy/types';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Kms, type KmsSignInput } from '#shared/platform/kms.ts';
 import {
+  atSigningDate,
   bytesOf,
   dropBookkeepingHeaders,
   type Sent,
-  SIGNING_DATE,
   sentRequest,
   testCredentials,
 } from '#tests/support/sdk-requests.ts';
-
-const NOW = SIGNING_DATE;
 
 interface Setup {
   readonly name: string;
@@ -148,17 +146,7 @@ function ourClient(setup: Setup, sent: Sent[]) {
   });
 }
 
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-  // The SDK client would read them; our client is given its endpoint explicitly.
-  vi.stubEnv('AWS_ENDPOINT_URL', '');
-  vi.stubEnv('AWS_ENDPOINT_URL_KMS', '');
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.unstubAllEnvs();
-});
+atSigningDate('AWS_ENDPOINT_URL_KMS');
 
 describe.each(SETUPS)('KMS Sign equals the SDK ($name)', (setup) => {
   const expected: Sent[] = [];

@@ -6,23 +6,25 @@
  * middleware sees every call. Nothing leaves the machine.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isMissingObject, isPreconditionFailed } from '#shared/files/storage.ts';
 import { isRetryableAwsError } from '#shared/http/problem.ts';
 import { s3Client, setAwsClientHook } from '#shared/platform/aws-clients.ts';
 import { readAll } from '#shared/platform/aws-http.ts';
 import { S3, type S3Middleware, S3ServiceError } from '#shared/platform/s3.ts';
 import {
+  STAND_IN_CREDENTIALS as CREDENTIALS,
   closeStandIns,
   drop,
   failure as failureOf,
+  platformEnvironment,
   type Reply,
+  resetPlatformClientsAfterEach,
   standInService,
 } from '#tests/support/aws-stand-in.ts';
 import { faultInjector } from '#tests/support/fault-injection.ts';
 
 const BUCKET = 'vp-files';
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
 interface Seen {
   readonly method: string | undefined;
@@ -279,18 +281,11 @@ describe('S3 middleware (the test hook of aws-clients.ts)', () => {
 });
 
 describe('S3 and the fault-injection suite (tests/support/fault-injection.ts)', () => {
-  afterEach(() => {
-    setAwsClientHook(undefined);
-    vi.unstubAllEnvs();
-  });
+  resetPlatformClientsAfterEach();
 
   it('injects into the platform’s S3 client as into the SDK clients; the client retries the faults', async () => {
     const { seen, endpoint } = await standIn(ok());
-    vi.stubEnv('AWS_ENDPOINT_URL_S3', endpoint);
-    vi.stubEnv('S3_FORCE_PATH_STYLE', 'true');
-    vi.stubEnv('AWS_REGION', 'ap-southeast-1');
-    vi.stubEnv('AWS_ACCESS_KEY_ID', CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', CREDENTIALS.secretAccessKey);
+    platformEnvironment('AWS_ENDPOINT_URL_S3', endpoint, { S3_FORCE_PATH_STYLE: 'true' });
     const always = faultInjector({ rate: 1, seed: 7, kinds: ['timeout'] });
     setAwsClientHook(always.hook);
     const error = await failure(s3Client().headBucket(BUCKET));

@@ -21,9 +21,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { HttpRequest } from '@smithy/core/protocols';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { S3 } from '#shared/platform/s3.ts';
 import {
+  atSigningDate,
   dropBookkeepingHeaders,
   type Sent,
   SIGNING_DATE,
@@ -144,17 +145,7 @@ function ourClient(setup: Setup, sent: Sent[]) {
   });
 }
 
-beforeAll(() => {
-  vi.useFakeTimers({ toFake: ['Date'] });
-  vi.setSystemTime(NOW);
-  // The SDK client would read them; our client is given its endpoint explicitly.
-  vi.stubEnv('AWS_ENDPOINT_URL', '');
-  vi.stubEnv('AWS_ENDPOINT_URL_S3', '');
-});
-afterAll(() => {
-  vi.useRealTimers();
-  vi.unstubAllEnvs();
-});
+atSigningDate('AWS_ENDPOINT_URL_S3');
 
 describe.each(SETUPS)('S3 signing equals the SDK ($name)', (setup) => {
   const { bucket } = setup;
