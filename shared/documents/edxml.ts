@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import {
   attribute,
+  base64Binary,
   childElements,
   parseXml as parseXmlTree,
   textContent,
@@ -293,11 +294,11 @@ export function readEdxml(xml: string | XmlDocument): EdxmlPackage {
     const path = `/edXMLBody/edXMLManifest/Reference[${i + 1}]`;
     const contentId = text(reference, 'ContentId', path) ?? '';
     const encoded = contents.get(contentId);
-    if (encoded === undefined || !/^[A-Za-z0-9+/]*={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
+    const bytes = encoded === undefined ? undefined : base64Binary(encoded);
+    if (!bytes) {
       issues.push({ path, message: `has no valid base64 Attachment with ContentId ${contentId}` });
       continue;
     }
-    const bytes = Buffer.from(encoded, 'base64');
     const size = int(text(reference, 'Size', path), `${path}/Size`);
     const digest = text(reference, 'DigestSHA256', path);
     if (size !== bytes.length)

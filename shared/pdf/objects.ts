@@ -10,6 +10,8 @@
  * its bytes. tests/unit/pdf-reader.test.ts round-trips generated objects through both directions.
  */
 
+import { latin1 } from './syntax.ts';
+
 export class PdfName {
   constructor(readonly name: string) {}
 }
@@ -112,13 +114,10 @@ export function formatNumber(value: number): string {
 }
 
 function formatString(string: PdfString): string {
-  const bytes = Buffer.from(string.bytes.buffer, string.bytes.byteOffset, string.bytes.byteLength);
-  if (string.hex) return `<${bytes.toString('hex')}>`;
-  return `(${bytes
-    .toString('latin1')
-    .replace(/[\\()]|[^ -~]/g, (c) =>
-      c === '\\' || c === '(' || c === ')' ? `\\${c}` : `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`,
-    )})`;
+  if (string.hex) return `<${Buffer.from(string.bytes).toString('hex')}>`;
+  return `(${latin1(string.bytes).replace(/[\\()]|[^ -~]/g, (c) =>
+    c === '\\' || c === '(' || c === ')' ? `\\${c}` : `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`,
+  )})`;
 }
 
 /** The object as PDF syntax, one latin1 character a byte. */
@@ -136,8 +135,7 @@ export function serialize(object: PdfObject): string {
     const dict = new PdfDict();
     for (const [key, value] of object.dict.entries) dict.set(key, value);
     dict.set('Length', object.data.length);
-    const data = Buffer.from(object.data.buffer, object.data.byteOffset, object.data.byteLength);
-    return `${serialize(dict)}\nstream\n${data.toString('latin1')}\nendstream`;
+    return `${serialize(dict)}\nstream\n${latin1(object.data)}\nendstream`;
   }
   const entries = [...object.entries].map(
     ([key, value]) => `${serialize(new PdfName(key))} ${serialize(value)}`,

@@ -15,6 +15,7 @@
  */
 import { constants, inflateSync } from 'node:zlib';
 import { isName, PdfDict, PdfName, type PdfObject, PdfRef, PdfStream, PdfString } from './objects.ts';
+import { latin1 } from './syntax.ts';
 
 export class PdfReadError extends Error {
   override name = 'PdfReadError';
@@ -274,7 +275,7 @@ class Reader implements PdfFile {
     readonly bytes: Uint8Array,
     readonly limits: PdfLimits,
   ) {
-    this.text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    this.text = latin1(bytes);
     if (!this.text.slice(0, 1024).includes('%PDF-')) fail('No %PDF- header');
     try {
       this.readSections();

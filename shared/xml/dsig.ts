@@ -11,7 +11,14 @@
  */
 import { constants, createHash, type KeyObject, verify } from 'node:crypto';
 import { canonicalize } from './c14n.ts';
-import { attribute, childElements, textContent, type XmlDocument, type XmlElement } from './parse.ts';
+import {
+  attribute,
+  base64Binary,
+  childElements,
+  textContent,
+  type XmlDocument,
+  type XmlElement,
+} from './parse.ts';
 import { createElement, namespaceDeclaration, plainAttribute, serializeDocument } from './serialize.ts';
 
 export const DSIG_NS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -87,11 +94,10 @@ function shape(node: XmlElement, names: readonly string[]): (XmlElement | undefi
 }
 
 const algorithmOf = (node: XmlElement) => attribute(node, 'Algorithm') ?? '';
-const base64 = (node: XmlElement): Buffer => {
-  const text = textContent(node).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0)
-    throw new SignatureError(`${node.localName} is not base64`);
-  return Buffer.from(text, 'base64');
+const base64 = (node: XmlElement): Buffer =>
+  base64Binary(textContent(node)) ?? fail(`${node.localName} is not base64`);
+const fail = (message: string): never => {
+  throw new SignatureError(message);
 };
 
 /** A canonicalization method: its algorithm and, for exc-c14n, its InclusiveNamespaces PrefixList. */

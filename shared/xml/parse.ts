@@ -370,3 +370,10 @@ export function childElements(parent: XmlElement, namespaceURI: string, localNam
 /** The value of an attribute in no namespace, if present. */
 export const attribute = (node: XmlElement, localName: string): string | undefined =>
   node.attributes.find((a) => a.namespaceURI === '' && a.localName === localName)?.value;
+
+/** The bytes of an xs:base64Binary value (whitespace ignored), or undefined if it is not strict base64. */
+export function base64Binary(text: string): Buffer | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
+  return Buffer.from(compact, 'base64');
+}
