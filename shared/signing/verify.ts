@@ -80,17 +80,18 @@ async function revocationOf(
   if (!signer || !issuer) return 'unknown';
   const issuerName = nameText(certificateFields(new Uint8Array(issuer.raw)).subject);
   const serial = serialNumberHex(certificateFields(new Uint8Array(signer.raw)).serialNumber);
-  let newest: Crl | undefined;
+  const ofIssuer: Crl[] = [];
   for (const source of crls) {
-    let crl: Crl;
     try {
-      crl = parseCrl(source);
+      const crl = parseCrl(source);
+      if (crl.issuer === issuerName) ofIssuer.push(crl);
     } catch {
-      continue;
+      // A source that is not a CRL speaks for nothing.
     }
-    if (crl.issuer !== issuerName || !crl.signedBy(issuer.publicKey)) continue;
-    if (!newest || crl.thisUpdate > newest.thisUpdate) newest = crl;
   }
+  // Newest first; only the lists checked until one carries the issuer's signature.
+  ofIssuer.sort((a, b) => b.thisUpdate.getTime() - a.thisUpdate.getTime());
+  const newest = ofIssuer.find((crl) => crl.signedBy(issuer.publicKey));
   if (!newest) return 'unknown';
   const revokedAt = newest.revoked.get(serial);
   if (revokedAt) return revokedAt <= at ? 'revoked' : 'good';
