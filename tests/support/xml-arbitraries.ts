@@ -6,8 +6,9 @@
  *
  * `forC14n` leaves out what xml-crypto canonicalizes differently from the specs (and from ours):
  * PIs inside the root (it writes their data as text), `& < >` in comments (it escapes them),
- * empty CDATA sections (it throws), xml:* attributes (it does not inherit them) and `&` in
- * namespace URIs (it does not escape them).
+ * empty CDATA sections (it throws), xml:* attributes (it does not inherit them), `&` in
+ * namespace URIs (it does not escape them) and xmlns="" (it repeats it on descendants whose output
+ * parent already undid the default namespace).
  */
 import fc from 'fast-check';
 
@@ -62,7 +63,11 @@ function nodeArbitrary(forC14n: boolean) {
             prefix: fc.constantFrom(...PREFIXES),
             uri: fc.constantFrom(...(forC14n ? C14N_URIS : URIS)),
           }),
-          fc.record({ prefix: fc.constant(''), uri: fc.constantFrom('', ...(forC14n ? C14N_URIS : URIS)) }),
+          fc.record({
+            prefix: fc.constant(''),
+            // xml-crypto writes xmlns="" again below an element that already undid the default.
+            uri: forC14n ? fc.constantFrom(...C14N_URIS) : fc.constantFrom('', ...URIS),
+          }),
         ),
         { maxLength: 3 },
       ),
