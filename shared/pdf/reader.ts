@@ -61,6 +61,11 @@ const DELIMITERS = new Set([...'()<>[]{}/%'].map((c) => c.charCodeAt(0)));
 const isRegular = (c: number) => !Number.isNaN(c) && !isWhite(c) && !DELIMITERS.has(c);
 const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)/y;
 const INTEGER = /\d+/y;
+/**
+ * The largest number a file may write: single precision, the range ISO 32000-1 Annex C gives
+ * readers, so that no sum or difference of two numbers (a MediaBox width) overflows to Infinity.
+ */
+const MAX_NUMBER = 3.403e38;
 const KEYWORD = /[A-Za-z]+/y;
 const ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12 };
 
@@ -148,10 +153,15 @@ class Lexer {
 
   private numberOrRef(number: string): PdfObject {
     const value = Number(number);
+    if (!(Math.abs(value) <= MAX_NUMBER)) fail(`Number out of range at ${this.pos}`);
     if (!/^\d+$/.test(number)) return value;
     const after = this.pos;
     const gen = this.integer();
-    if (gen !== undefined && this.keyword() === 'R') return new PdfRef(value, gen);
+    if (gen !== undefined && this.keyword() === 'R') {
+      if (!Number.isSafeInteger(value) || !Number.isSafeInteger(gen))
+        fail(`Reference out of range at ${this.pos}`);
+      return new PdfRef(value, gen);
+    }
     this.pos = after;
     return value;
   }

@@ -101,12 +101,13 @@ function nodeArbitrary(forC14n: boolean) {
   return element;
 }
 
-function escapeText(value: string, style: number): string {
+/** Text as markup; a `>` stays raw in style 3 unless it would close "]]>" with what `before` ends with. */
+function escapeText(value: string, style: number, before: string): string {
   let out = '';
-  for (const [i, c] of [...value].entries()) {
+  for (const c of value) {
     if (c === '&') out += ['&amp;', '&#38;', '&#x26;'][style % 3];
     else if (c === '<') out += style % 2 ? '&#60;' : '&lt;';
-    else if (c === '>') out += style === 3 && value[i - 1] !== ']' ? '>' : '&gt;';
+    else if (c === '>') out += style === 3 && !(before + out).endsWith(']]') ? '>' : '&gt;';
     else if (c === '\r') out += '&#13;';
     else if (c === 'ệ' && style === 2) out += '&#x1EC7;';
     else out += c;
@@ -164,7 +165,7 @@ function render(
   let content = '';
   for (const [i, child] of element.children.entries()) {
     if ('element' in child) content += render(child.element, inScope, seed * 31 + i, uris);
-    else if ('text' in child) content += escapeText(child.text, child.style);
+    else if ('text' in child) content += escapeText(child.text, child.style, content);
     else if ('cdata' in child) content += `<![CDATA[${child.cdata}]]>`;
     else if ('comment' in child) content += `<!--${child.comment}-->`;
     else content += `<?${child.pi}${child.data ? ` ${child.data}` : ''}?>`;

@@ -390,6 +390,32 @@ describe('hostile input', () => {
     );
   });
 
+  it('refuses numbers a PDF may not hold, and references past the safe integers', async () => {
+    const withBox = (box: string, extra = '') =>
+      assemblePdf({
+        objects: {
+          ...smallDocument(),
+          2: `<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [${box}]${extra} >>`,
+        },
+        xref: 'table',
+        trailer,
+      });
+    // A CI run's splice made a 309-digit width, which became Infinity in the signature's /Rect.
+    for (const box of [
+      `0 0 3${'0'.repeat(309)} 400`,
+      `0 0 35${'0'.repeat(37)}.5 400`,
+      `-${'9'.repeat(39)} 0 0 400`,
+    ]) {
+      expect(() => readPdf(withBox(box)).lookup(new PdfRef(2, 0))).toThrow(/Number out of range/);
+      expect(await signsOrRefuses(withBox(box))).toBe('refused');
+    }
+    // The largest boxes allowed still sign: their width (6.8e38) is finite.
+    expect(await signsOrRefuses(withBox(`-34${'0'.repeat(37)} 0 34${'0'.repeat(37)} 400`))).toBe('signed');
+    const farRef = withBox('0 0 595 842', ` /Far ${'9'.repeat(17)} 0 R`);
+    expect(() => readPdf(farRef).lookup(new PdfRef(2, 0))).toThrow(/Reference out of range/);
+    expect(await signsOrRefuses(farRef)).toBe('refused');
+  });
+
   it('refuses arrays nested past the limit, and a deep page tree costs no stack', async () => {
     const deep = assemblePdf({
       objects: { ...smallDocument(), 1: `<< /Type /Catalog /Pages 2 0 R /Deep ${'['.repeat(100_000)} >>` },
