@@ -333,6 +333,7 @@ class Reader implements PdfFile {
       if (first === undefined) break;
       const count = lexer.integer() ?? fail('A cross-reference subsection has no count');
       if (section.size + count > this.limits.entries) fail('Too many cross-reference entries');
+      if (!Number.isSafeInteger(first + count)) fail('Object numbers out of range');
       for (let i = 0; i < count; i++) {
         entry.lastIndex = lexer.pos;
         const [all, at, gen, kind] = entry.exec(lexer.text) ?? fail('A broken cross-reference entry');

@@ -414,6 +414,14 @@ describe('hostile input', () => {
     const farRef = withBox('0 0 595 842', ` /Far ${'9'.repeat(17)} 0 R`);
     expect(() => readPdf(farRef).lookup(new PdfRef(2, 0))).toThrow(/Reference out of range/);
     expect(await signsOrRefuses(farRef)).toBe('refused');
+    // A cross-reference subsection numbered past the safe integers is broken: the file is scanned.
+    const table = Buffer.from(files['assembled, table']!).toString('latin1');
+    const farSection = new Uint8Array(
+      Buffer.from(table.replace('xref\n0 ', `xref\n${'9'.repeat(20)} 1\n0000000000 65535 f\r\n0 `), 'latin1'),
+    );
+    expect(readPdf(farSection).rebuilt).toBe(true);
+    expect(readPdf(farSection).size).toBe(readPdf(files['assembled, table']!).size);
+    expect(await signsOrRefuses(farSection)).toBe('signed');
   });
 
   it('refuses arrays nested past the limit, and a deep page tree costs no stack', async () => {
